@@ -1,0 +1,80 @@
+{#- Text cleaning and tolerant parsing. Landing columns arrive as text; a value
+    that does not parse becomes null (and the row is quarantined by
+    stage_landing_rows), it never fails the build. -#}
+
+{% macro clean_text(expression) -%}
+    nullif(trim({{ expression }}), '')
+{%- endmacro %}
+
+
+{% macro parse_timestamp(expression) -%}
+    {{ return(adapter.dispatch('parse_timestamp', 'b2b_ops')(expression)) }}
+{%- endmacro %}
+
+{% macro default__parse_timestamp(expression) -%}
+    {{ dbt.safe_cast(expression, api.Column.translate_type('timestamp')) }}
+{%- endmacro %}
+
+{#- DuckDB ignores a UTC offset when casting text straight to timestamp; going
+    through timestamptz applies it (the profile sets the session to UTC). -#}
+{% macro duckdb__parse_timestamp(expression) -%}
+    cast(try_cast({{ expression }} as timestamptz) as timestamp)
+{%- endmacro %}
+
+
+{% macro parse_date(expression) -%}
+    {{ return(adapter.dispatch('parse_date', 'b2b_ops')(expression)) }}
+{%- endmacro %}
+
+{% macro default__parse_date(expression) -%}
+    {{ dbt.safe_cast(expression, api.Column.translate_type('date')) }}
+{%- endmacro %}
+
+{% macro duckdb__parse_date(expression) -%}
+    try_cast({{ expression }} as date)
+{%- endmacro %}
+
+
+{% macro parse_number(expression, number_type) -%}
+    {{ return(adapter.dispatch('parse_number', 'b2b_ops')(expression, number_type)) }}
+{%- endmacro %}
+
+{% macro default__parse_number(expression, number_type) -%}
+    {{ dbt.safe_cast(expression, api.Column.translate_type(number_type)) }}
+{%- endmacro %}
+
+{#- An integer column rejects '7.5' rather than rounding it to 8. -#}
+{% macro duckdb__parse_number(expression, number_type) -%}
+    {%- if number_type in ('integer', 'bigint') -%}
+    case
+        when try_cast({{ expression }} as double) = floor(try_cast({{ expression }} as double))
+            then try_cast(try_cast({{ expression }} as double) as {{ number_type }})
+    end
+    {%- else -%}
+    try_cast({{ expression }} as {{ number_type }})
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The raw text of a quarantined row, so nothing landed is lost. -#}
+{% macro raw_values_text(columns, relation_alias) -%}
+    {{ return(adapter.dispatch('raw_values_text', 'b2b_ops')(columns, relation_alias)) }}
+{%- endmacro %}
+
+{% macro default__raw_values_text(columns, relation_alias) -%}
+    {%- set parts = [] -%}
+    {%- for column in columns -%}
+        {%- do parts.append("'" ~ column ~ "='") -%}
+        {%- do parts.append("coalesce(" ~ relation_alias ~ "._raw_" ~ column ~ ", '')") -%}
+        {%- if not loop.last %}{% do parts.append("'; '") %}{% endif -%}
+    {%- endfor -%}
+    {{ dbt.concat(parts) }}
+{%- endmacro %}
+
+{% macro duckdb__raw_values_text(columns, relation_alias) -%}
+    to_json(struct_pack(
+        {%- for column in columns %}
+        {{ column }} := {{ relation_alias }}._raw_{{ column }}{{ "," if not loop.last }}
+        {%- endfor %}
+    ))::varchar
+{%- endmacro %}

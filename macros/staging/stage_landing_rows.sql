@@ -1,0 +1,204 @@
+{#-
+    Types one landing table and gives every row either no quarantine reason
+    (it is staged) or exactly one (it is quarantined). The checks run in this
+    order and the first that fails is the reason:
+
+      missing_key         a required key column is blank
+      unparseable_date    a date/timestamp column has text that is not a date
+      unparseable_number  a number column has text that is not a number
+      out_of_range        a number outside its range, or a category outside its set
+      unknown_currency    a currency with no rate in seeds/fx_rates.csv
+      future_timestamp    the row's recorded-at time is later than the load
+      orphan_key          a foreign key names no row of its parent's landed file
+      duplicate_key       another row with the same key came earlier in the file
+
+    Orphans are checked against every landed parent key, quarantined or not,
+    so one bad parent row does not cascade into its children. Among rows that
+    pass every other check, the first in file order wins and later rows with
+    the same key are quarantined as duplicate_key.
+
+    Output: the loader's columns, the typed contract columns, record_key,
+    quarantine_reason, and raw_values (the row's original text; only for
+    quarantined rows).
+-#}
+{% macro stage_landing_rows(
+    source_relation,
+    columns,
+    key_columns,
+    required_columns=none,
+    types={},
+    lowercase_columns=[],
+    accepted_values={},
+    min_values={},
+    max_values={},
+    currency_column=none,
+    recorded_at_column=none,
+    foreign_keys=[]
+) %}
+{%- set required_columns = required_columns if required_columns is not none else key_columns -%}
+{%- set date_columns = [] -%}
+{%- set number_columns = [] -%}
+{%- for column, column_type in types.items() -%}
+    {%- if column_type in ('date', 'timestamp') %}{% do date_columns.append(column) %}
+    {%- else %}{% do number_columns.append(column) %}{% endif -%}
+{%- endfor -%}
+
+with landed as (
+
+    select * from {{ source_relation }}
+
+),
+{% if currency_column %}
+currencies as (
+
+    select distinct upper(currency) as currency_code from {{ ref('fx_rates') }}
+
+),
+{% endif %}
+{% for foreign_key in foreign_keys %}
+parent_keys_{{ loop.index }} as (
+
+    select distinct {{ clean_text(foreign_key.parent_column) }} as parent_key
+    from {{ foreign_key.parent }}
+
+),
+{% endfor %}
+typed as (
+
+    select
+        _landing_row_number,
+        _source_file,
+        _loaded_at,
+        {%- for column in columns %}
+        {%- set cleaned = clean_text(column) %}
+        {%- if types.get(column) == 'timestamp' %}
+        {{ parse_timestamp(cleaned) }} as {{ column }},
+        {%- elif types.get(column) == 'date' %}
+        {{ parse_date(cleaned) }} as {{ column }},
+        {%- elif column in types %}
+        {{ parse_number(cleaned, types[column]) }} as {{ column }},
+        {%- elif column == currency_column %}
+        upper({{ cleaned }}) as {{ column }},
+        {%- elif column in lowercase_columns %}
+        lower({{ cleaned }}) as {{ column }},
+        {%- else %}
+        {{ cleaned }} as {{ column }},
+        {%- endif %}
+        {%- endfor %}
+        {%- for column in columns %}
+        {{ column }} as _raw_{{ column }}{{ "," if not loop.last }}
+        {%- endfor %}
+    from landed
+
+),
+
+checked as (
+
+    select
+        typed.*,
+        case
+            when {% for column in required_columns -%}
+                {{ clean_text('typed._raw_' ~ column) }} is null{{ " or " if not loop.last }}
+                {%- endfor %}
+                then 'missing_key'
+            {%- if date_columns %}
+            when {% for column in date_columns -%}
+                ({{ clean_text('typed._raw_' ~ column) }} is not null and typed.{{ column }} is null)
+                {{- " or " if not loop.last }}
+                {%- endfor %}
+                then 'unparseable_date'
+            {%- endif %}
+            {%- if number_columns %}
+            when {% for column in number_columns -%}
+                ({{ clean_text('typed._raw_' ~ column) }} is not null and typed.{{ column }} is null)
+                {{- " or " if not loop.last }}
+                {%- endfor %}
+                then 'unparseable_number'
+            {%- endif %}
+            {%- for column, minimum in min_values.items() %}
+            when typed.{{ column }} < {{ minimum }} then 'out_of_range'
+            {%- endfor %}
+            {%- for column, maximum in max_values.items() %}
+            when typed.{{ column }} > {{ maximum }} then 'out_of_range'
+            {%- endfor %}
+            {%- for column, values in accepted_values.items() %}
+            when typed.{{ column }} not in ('{{ values | join("', '") }}') then 'out_of_range'
+            {%- endfor %}
+            {%- if currency_column %}
+            when typed.{{ currency_column }} is not null
+                and currencies.currency_code is null then 'unknown_currency'
+            {%- endif %}
+            {%- if recorded_at_column %}
+            {%- if types.get(recorded_at_column) == 'date' %}
+            when typed.{{ recorded_at_column }} > cast(typed._loaded_at as date) then 'future_timestamp'
+            {%- else %}
+            when typed.{{ recorded_at_column }} > typed._loaded_at then 'future_timestamp'
+            {%- endif %}
+            {%- endif %}
+            {%- for foreign_key in foreign_keys %}
+            when typed.{{ foreign_key.column }} is not null
+                and parent_keys_{{ loop.index }}.parent_key is null then 'orphan_key'
+            {%- endfor %}
+        end as failed_check
+    from typed
+    {%- if currency_column %}
+    left join currencies
+        on typed.{{ currency_column }} = currencies.currency_code
+    {%- endif %}
+    {%- for foreign_key in foreign_keys %}
+    left join parent_keys_{{ loop.index }}
+        on typed.{{ foreign_key.column }} = parent_keys_{{ loop.index }}.parent_key
+    {%- endfor %}
+
+),
+
+ranked as (
+
+    select
+        checked.*,
+        row_number() over (
+            partition by {{ key_columns | join(', ') }}, failed_check
+            order by _landing_row_number
+        ) as key_occurrence
+    from checked
+
+),
+
+reasoned as (
+
+    select
+        ranked.*,
+        coalesce(
+            failed_check,
+            case when key_occurrence > 1 then 'duplicate_key' end
+        ) as quarantine_reason
+    from ranked
+
+),
+
+final as (
+
+    select
+        _landing_row_number,
+        _source_file,
+        _loaded_at,
+        {%- for column in columns %}
+        {{ column }},
+        {%- endfor %}
+        {%- set key_parts = [] %}
+        {%- for column in key_columns %}
+            {%- do key_parts.append("coalesce(" ~ clean_text('_raw_' ~ column) ~ ", '')") %}
+            {%- if not loop.last %}{% do key_parts.append("'|'") %}{% endif %}
+        {%- endfor %}
+        {{ dbt.concat(key_parts) }} as record_key,
+        quarantine_reason,
+        case
+            when quarantine_reason is not null
+                then {{ raw_values_text(columns, 'reasoned') }}
+        end as raw_values
+    from reasoned
+
+)
+
+select * from final
+{% endmacro %}

@@ -1,0 +1,85 @@
+{#- MRR of each account in each month, from the month of its first
+    subscription to the as-of month, 0 in months with nothing running.
+    MRR of a month = the sum of mrr_amount of the subscriptions running on the
+    month's last day (on the as-of date for the current month); a
+    subscription runs on day d when started_on <= d < ended_on. -#}
+
+with subscriptions as (
+
+    select * from {{ ref('int_subscriptions_constant_currency') }}
+
+),
+
+month_offsets as (
+
+    {{ integers(1200) }}
+
+),
+
+account_first_months as (
+
+    select
+        account_id,
+        {{ month_start('min(started_on)') }} as first_month
+    from subscriptions
+    group by account_id
+
+),
+
+account_months as (
+
+    select
+        account_first_months.account_id,
+        cast({{ dbt.dateadd('month', 'month_offsets.n', 'account_first_months.first_month') }} as date)
+            as month
+    from account_first_months
+    inner join month_offsets
+        on {{ dbt.dateadd('month', 'month_offsets.n', 'account_first_months.first_month') }}
+            <= {{ as_of_date() }}
+
+),
+
+measured_months as (
+
+    select
+        account_id,
+        month,
+        case
+            when {{ month_end('month') }} > {{ as_of_date() }} then {{ as_of_date() }}
+            else {{ month_end('month') }}
+        end as measured_on
+    from account_months
+
+),
+
+running_mrr as (
+
+    select
+        measured_months.account_id,
+        measured_months.month,
+        sum(subscriptions.mrr_amount) as mrr_amount
+    from measured_months
+    inner join subscriptions
+        on measured_months.account_id = subscriptions.account_id
+        and subscriptions.started_on <= measured_months.measured_on
+        and (subscriptions.ended_on is null or subscriptions.ended_on > measured_months.measured_on)
+    group by measured_months.account_id, measured_months.month
+
+),
+
+final as (
+
+    select
+        measured_months.account_id,
+        measured_months.month,
+        measured_months.measured_on,
+        -- Rounded to cents so that an unchanged MRR compares equal month to month.
+        round(coalesce(running_mrr.mrr_amount, 0), 2) as mrr_amount
+    from measured_months
+    left join running_mrr
+        on measured_months.account_id = running_mrr.account_id
+        and measured_months.month = running_mrr.month
+
+)
+
+select * from final

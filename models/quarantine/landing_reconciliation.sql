@@ -1,0 +1,47 @@
+{#- For every landing table: rows landed = rows staged + rows quarantined.
+    A base model has exactly one row per landed record (its
+    _landing_row_number is tested unique), so its row count is the landed
+    count; duplicate_key rows are the duplicates resolved by the first-wins
+    rule and are counted among the quarantined. -#}
+
+with
+
+{% for system, table in landing_tables() %}
+{{ system }}__{{ table }} as (
+
+    select
+        '{{ system }}/{{ table }}' as source_table,
+        count(*) as rows_landed,
+        sum(case when quarantine_reason is null then 1 else 0 end) as rows_staged_expected,
+        sum(case when quarantine_reason is not null then 1 else 0 end) as rows_quarantined,
+        sum(case when quarantine_reason = 'duplicate_key' then 1 else 0 end)
+            as rows_duplicates_resolved,
+        (select count(*) from {{ ref('stg_' ~ system ~ '__' ~ table) }}) as rows_staged
+    from {{ ref('base_' ~ system ~ '__' ~ table) }}
+
+),
+{% endfor %}
+
+unioned as (
+
+    {% for system, table in landing_tables() %}
+    select * from {{ system }}__{{ table }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+final as (
+
+    select
+        source_table,
+        rows_landed,
+        rows_staged,
+        rows_quarantined,
+        rows_duplicates_resolved,
+        rows_landed = rows_staged + rows_quarantined as is_reconciled
+    from unioned
+
+)
+
+select * from final

@@ -1,0 +1,1 @@
+"""B2B customer-operations warehouse: demo data, landing loader, build runner."""

@@ -163,7 +163,7 @@ def select_landed_columns(header: list[str], spec: TableSpec) -> str:
     )
 
 
-def reader_sql(path: Path, header: list[str]) -> str:
+def reader_sql(path: Path, header: list[str], parallel: bool = True) -> str:
     """DuckDB table function reading every field as text, keeping every record."""
     if path.suffix == ".parquet":
         return f"read_parquet('{path}')"
@@ -176,42 +176,56 @@ def reader_sql(path: Path, header: list[str]) -> str:
     return (
         f"read_csv('{path}', header = true, auto_detect = false, columns = {columns}, "
         "delim = ',', quote = '\"', escape = '\"', strict_mode = false, "
-        "null_padding = true, encoding = 'utf-8')"
+        f"null_padding = true, encoding = 'utf-8', parallel = {str(parallel).lower()})"
     )
 
 
-def _create_empty_table(connection: duckdb.DuckDBPyConnection, spec: TableSpec) -> None:
-    columns = ", ".join(f"{column} varchar" for column in spec.columns)
-    connection.execute(
-        f"create or replace table {RAW_SCHEMA}.{spec.raw_table} ("
-        f"_landing_row_number bigint, _source_file varchar, _loaded_at timestamp, {columns})"
-    )
+def _scratch_table(spec: TableSpec) -> str:
+    return f"{RAW_SCHEMA}._loading_{spec.raw_table}"
 
 
-def _load_file(
-    connection: duckdb.DuckDBPyConnection,
-    spec: TableSpec,
-    path: Path,
-    header: list[str],
-    loaded_at: dt.datetime,
+def _read_into_scratch(
+    connection: duckdb.DuckDBPyConnection, spec: TableSpec, path: Path | None, header: list[str]
+) -> None:
+    """Read one file (or nothing, for an absent file) into its scratch table, as text."""
+    scratch = _scratch_table(spec)
+    if path is None:
+        columns = ", ".join(f"{column} varchar" for column in spec.columns)
+        connection.execute(f"create or replace table {scratch} ({columns})")
+        return
+    columns = select_landed_columns(header, spec)
+    try:
+        connection.execute(
+            f"create or replace table {scratch} as select {columns} from {reader_sql(path, header)}"
+        )
+    except duckdb.Error as error:
+        # DuckDB's parallel reader cannot pad a short record in a file that
+        # also has newlines inside quotes; the serial reader can. Clean files
+        # keep the fast path.
+        if "parallel=false" not in str(error):
+            raise
+        connection.execute(
+            f"create or replace table {scratch} as "
+            f"select {columns} from {reader_sql(path, header, parallel=False)}"
+        )
+
+
+def _publish_raw_table(
+    connection: duckdb.DuckDBPyConnection, spec: TableSpec, path: Path | None, loaded_at: dt.datetime
 ) -> int:
-    staging_table = f"{RAW_SCHEMA}._loading_{spec.raw_table}"
-    connection.execute(
-        f"create or replace table {staging_table} as "
-        f"select {select_landed_columns(header, spec)} from {reader_sql(path, header)}"
-    )
-    # A file scan keeps insertion order, and rowids are consecutive in that
-    # order; inside the load's transaction they start at a large offset, so
-    # the position in the file is counted from the smallest one.
+    """Replace raw.<table> with the scratch table, numbering records in file order."""
+    scratch = _scratch_table(spec)
+    # A file scan keeps insertion order and rowids are consecutive in that
+    # order, so the record's position is its rowid counted from the smallest.
     connection.execute(
         f"create or replace table {RAW_SCHEMA}.{spec.raw_table} as "
-        f"select rowid - (select min(rowid) from {staging_table}) + 1 as _landing_row_number, "
-        "? as _source_file, "
+        f"select cast(rowid - (select coalesce(min(rowid), 0) from {scratch}) + 1 as bigint) "
+        "as _landing_row_number, "
+        "cast(? as varchar) as _source_file, "
         f"cast(? as timestamp) as _loaded_at, {', '.join(spec.columns)} "
-        f"from {staging_table} order by rowid",
-        [str(path), loaded_at.replace(tzinfo=None)],
+        f"from {scratch} order by rowid",
+        [str(path) if path else None, loaded_at.replace(tzinfo=None)],
     )
-    connection.execute(f"drop table {staging_table}")
     return connection.execute(f"select count(*) from {RAW_SCHEMA}.{spec.raw_table}").fetchall()[0][0]
 
 
@@ -275,27 +289,36 @@ def load_landing(
             plan.append((spec, path, header))
 
         connection.execute(f"create schema if not exists {RAW_SCHEMA}")
-        connection.execute("begin transaction")
         try:
-            results = []
+            # Reading is the slow part and may fail on a file that passed the
+            # header checks; it writes only scratch tables.
             for spec, path, header in plan:
                 started = time.perf_counter()
-                if path is None:
-                    _create_empty_table(connection, spec)
-                    results.append(LoadResult(spec, None, 0))
-                    continue
                 try:
-                    rows = _load_file(connection, spec, path, header, loaded_at)
+                    _read_into_scratch(connection, spec, path, header)
                 except duckdb.Error as error:
                     raise StructuralBreakError(
                         f"{path} could not be read as {spec.name} ({error}). "
                         "Check that it is a UTF-8, comma-delimited CSV with RFC 4180 quoting."
                     ) from error
-                log(f"landed {spec.name:<26} {rows:>12,} rows  {time.perf_counter() - started:6.1f}s")
-                results.append(LoadResult(spec, path, rows))
-            _record_loads(connection, results, loaded_at)
-            connection.execute("commit")
-        except BaseException:
-            connection.execute("rollback")
-            raise
+                if path is not None:
+                    log(f"read   {spec.name:<26} {time.perf_counter() - started:6.1f}s")
+            # Then every raw table is replaced in one transaction: a reader
+            # sees the previous load or this one, never a mix.
+            connection.execute("begin transaction")
+            try:
+                results = []
+                for spec, path, _ in plan:
+                    rows = _publish_raw_table(connection, spec, path, loaded_at)
+                    results.append(LoadResult(spec, path, rows))
+                    if path is not None:
+                        log(f"landed {spec.name:<26} {rows:>12,} rows")
+                _record_loads(connection, results, loaded_at)
+                connection.execute("commit")
+            except BaseException:
+                connection.execute("rollback")
+                raise
+        finally:
+            for spec, _, _ in plan:
+                connection.execute(f"drop table if exists {_scratch_table(spec)}")
     return results

@@ -1,0 +1,61 @@
+"""Shared fixtures: the project's paths and a warehouse built from the
+hand-written landing folder (tests/fixtures/landing_handmade)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from b2b_ops.settings import PROJECT_DIR
+
+HANDMADE_LANDING = PROJECT_DIR / "tests" / "fixtures" / "landing_handmade"
+HANDMADE_AS_OF = dt.date(2025, 6, 30)
+CLI = str(Path(sys.executable).with_name("b2b-ops"))
+
+
+def run_cli(arguments: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    """Run the b2b-ops command as `make build` does, capturing its output."""
+    return subprocess.run(
+        [CLI, *arguments],
+        cwd=PROJECT_DIR,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def query(warehouse: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        return connection.execute(sql).fetchall()
+
+
+@pytest.fixture(scope="session")
+def handmade_build(tmp_path_factory) -> dict:
+    """`make build` on the hand-written landing folder, as of 2025-06-30."""
+    warehouse = tmp_path_factory.mktemp("handmade") / "warehouse.duckdb"
+    result = run_cli(
+        ["build"],
+        {
+            "B2B_OPS_LANDING_DIR": str(HANDMADE_LANDING),
+            "B2B_OPS_AS_OF_DATE": HANDMADE_AS_OF.isoformat(),
+            "B2B_OPS_WAREHOUSE": str(warehouse),
+        },
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return {"warehouse": warehouse, "stdout": result.stdout, "stderr": result.stderr}
+
+
+@pytest.fixture()
+def landing_copy(tmp_path) -> Path:
+    """A writable copy of the hand-written landing folder."""
+    target = tmp_path / "landing"
+    shutil.copytree(HANDMADE_LANDING, target)
+    return target

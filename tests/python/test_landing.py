@@ -1,0 +1,134 @@
+"""The loader: structural breaks stop the load with a message naming the file
+and the column, leave the warehouse as it was; absent files read as empty."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from b2b_ops.landing import StructuralBreakError, load_landing, read_table_specs
+
+from conftest import query
+
+LOADED_AT = dt.datetime(2025, 7, 1, tzinfo=dt.timezone.utc)
+
+
+def rewrite_header(path: Path, old: str, new: str) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[0] = lines[0].replace(old, new)
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def test_specs_cover_the_thirteen_contract_tables():
+    names = {spec.name for spec in read_table_specs()}
+    assert len(names) == 13
+    assert {"crm/accounts", "product/events", "marketing/email_sends"} <= names
+
+
+def test_every_record_lands_with_its_position(landing_copy, tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    results = load_landing(landing_copy, warehouse, loaded_at=LOADED_AT)
+    by_name = {result.spec.name: result for result in results}
+    # crm/accounts.csv has 7 data rows (one is a second version of acc_1).
+    assert by_name["crm/accounts"].rows_landed == 7
+    rows = query(warehouse, "select _landing_row_number, account_id from raw.crm__accounts order by 1")
+    assert [row[0] for row in rows] == [1, 2, 3, 4, 5, 6, 7]
+    assert rows[2][1] == "acc_2"
+
+
+def test_missing_required_column_names_file_and_column(landing_copy, tmp_path):
+    accounts = landing_copy / "crm" / "accounts.csv"
+    lines = accounts.read_text().splitlines()
+    # Drop the last column (updated_at) from every line.
+    accounts.write_text("\n".join(line.rsplit(",", 1)[0] for line in lines) + "\n")
+    with pytest.raises(StructuralBreakError) as error:
+        load_landing(landing_copy, tmp_path / "w.duckdb", loaded_at=LOADED_AT)
+    message = str(error.value)
+    assert str(accounts) in message
+    assert "'updated_at' is missing" in message
+
+
+def test_renamed_column_is_named_with_a_fix(landing_copy, tmp_path):
+    tickets = landing_copy / "support" / "tickets.csv"
+    rewrite_header(tickets, "csat_score", "satisfaction")
+    with pytest.raises(StructuralBreakError) as error:
+        load_landing(landing_copy, tmp_path / "w.duckdb", loaded_at=LOADED_AT)
+    message = str(error.value)
+    assert str(tickets) in message
+    assert "'csat_score' is missing" in message
+    assert "'satisfaction' is 'csat_score' renamed, rename it back" in message
+
+
+def test_wrong_delimiter_is_recognised(landing_copy, tmp_path):
+    campaigns = landing_copy / "marketing" / "campaigns.csv"
+    campaigns.write_text(campaigns.read_text().replace(",", ";"))
+    with pytest.raises(StructuralBreakError, match="semicolon-delimited") as error:
+        load_landing(landing_copy, tmp_path / "w.duckdb", loaded_at=LOADED_AT)
+    assert str(campaigns) in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [(b"", "empty or has no header row"), (b"\xff\xfe\x00a\x00b", "is not UTF-8")],
+)
+def test_unreadable_file_is_a_structural_break(landing_copy, tmp_path, content, expected):
+    trials = landing_copy / "product" / "trials.csv"
+    trials.write_bytes(content)
+    with pytest.raises(StructuralBreakError, match=expected) as error:
+        load_landing(landing_copy, tmp_path / "w.duckdb", loaded_at=LOADED_AT)
+    assert str(trials) in str(error.value)
+
+
+def test_a_structural_break_leaves_the_previous_load_untouched(landing_copy, tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    load_landing(landing_copy, warehouse, loaded_at=LOADED_AT)
+    before = query(warehouse, "select count(*) from raw.crm__accounts")
+    (landing_copy / "crm" / "contacts.csv").write_text("contact_id\n1\n")
+    with pytest.raises(StructuralBreakError):
+        load_landing(landing_copy, warehouse, loaded_at=LOADED_AT)
+    assert query(warehouse, "select count(*) from raw.crm__accounts") == before
+    assert query(warehouse, "select count(*) from raw.crm__contacts") == [(4,)]
+
+
+def test_absent_file_is_read_as_empty_with_a_warning(landing_copy, tmp_path, capsys):
+    (landing_copy / "survey" / "nps_responses.csv").unlink()
+    results = load_landing(landing_copy, tmp_path / "w.duckdb", loaded_at=LOADED_AT)
+    absent = [result.spec.name for result in results if result.is_absent]
+    assert absent == ["survey/nps_responses"]
+    assert "survey/nps_responses.csv|parquet is absent" in capsys.readouterr().err
+    assert query(tmp_path / "w.duckdb", "select count(*) from raw.survey__nps_responses") == [(0,)]
+
+
+def test_parquet_lands_the_same_rows_as_csv(landing_copy, tmp_path):
+    csv_path = landing_copy / "crm" / "leads.csv"
+    csv_warehouse, parquet_warehouse = tmp_path / "csv.duckdb", tmp_path / "parquet.duckdb"
+    load_landing(landing_copy, csv_warehouse, loaded_at=LOADED_AT)
+    with duckdb.connect() as connection:
+        connection.execute(
+            f"copy (select * from read_csv('{csv_path}', all_varchar = true)) "
+            f"to '{csv_path.with_suffix('.parquet')}' (format parquet)"
+        )
+    csv_path.unlink()
+    load_landing(landing_copy, parquet_warehouse, loaded_at=LOADED_AT)
+    sql = "select * exclude (_source_file) from raw.crm__leads order by _landing_row_number"
+    assert query(csv_warehouse, sql) == query(parquet_warehouse, sql)
+
+
+def test_csv_and_parquet_for_one_table_is_ambiguous(landing_copy, tmp_path):
+    (landing_copy / "crm" / "leads.parquet").write_bytes(b"")
+    with pytest.raises(StructuralBreakError, match="keep one file per table"):
+        load_landing(landing_copy, tmp_path / "w.duckdb", loaded_at=LOADED_AT)
+
+
+def test_ragged_and_multiline_records_still_land(landing_copy, tmp_path):
+    spend = landing_copy / "marketing" / "spend.csv"
+    with spend.open("a") as handle:
+        handle.write('2024-03-01,cmp_1,industry_summit,10,USD,extra,fields\n')
+        handle.write('2024-03-02,"cmp\n1",industry_summit,5,USD\n')
+        handle.write("2024-03-03,cmp_1\n")
+    load_landing(landing_copy, tmp_path / "w.duckdb", loaded_at=LOADED_AT)
+    # 2 original rows + 3 appended records, none skipped.
+    assert query(tmp_path / "w.duckdb", "select count(*) from raw.marketing__spend") == [(5,)]

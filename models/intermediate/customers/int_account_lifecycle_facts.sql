@@ -44,7 +44,7 @@ current_mrr as (
         account_id,
         sum(mrr_amount) as mrr_amount
     from subscriptions
-    where ended_on is null or ended_on > {{ as_of_date() }}
+    where {{ subscription_runs_on('subscriptions', as_of_date()) }}
     group by account_id
 
 ),

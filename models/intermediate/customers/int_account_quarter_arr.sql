@@ -89,8 +89,7 @@ running_arr as (
     from tiering_days
     inner join subscriptions
         on tiering_days.account_id = subscriptions.account_id
-        and subscriptions.started_on <= tiering_days.tiered_on
-        and (subscriptions.ended_on is null or subscriptions.ended_on > tiering_days.tiered_on)
+        and {{ subscription_runs_on('subscriptions', 'tiering_days.tiered_on') }}
     group by tiering_days.account_id, tiering_days.quarter_start
 
 ),

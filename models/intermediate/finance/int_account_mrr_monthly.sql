@@ -1,5 +1,6 @@
 {#- MRR of each account in each month, from the month of its first
-    subscription to the as-of month, 0 in months with nothing running.
+    subscription to the as-of month, 0 in months with nothing running, with
+    the MRR of the month before and of 12 months before (0 when none).
     MRR of a month = the sum of mrr_amount of the subscriptions running on the
     month's last day (on the as-of date for the current month); a
     subscription runs on day d when started_on <= d < ended_on. -#}
@@ -61,13 +62,12 @@ running_mrr as (
     from measured_months
     inner join subscriptions
         on measured_months.account_id = subscriptions.account_id
-        and subscriptions.started_on <= measured_months.measured_on
-        and (subscriptions.ended_on is null or subscriptions.ended_on > measured_months.measured_on)
+        and {{ subscription_runs_on('subscriptions', 'measured_months.measured_on') }}
     group by measured_months.account_id, measured_months.month
 
 ),
 
-final as (
+monthly as (
 
     select
         measured_months.account_id,
@@ -79,6 +79,22 @@ final as (
     left join running_mrr
         on measured_months.account_id = running_mrr.account_id
         and measured_months.month = running_mrr.month
+
+),
+
+final as (
+
+    select
+        account_id,
+        month,
+        measured_on,
+        mrr_amount,
+        -- The grid has every month from the first, so lag(n) is n months back.
+        coalesce(lag(mrr_amount, 1) over (partition by account_id order by month), 0)
+            as mrr_amount_month_before,
+        coalesce(lag(mrr_amount, 12) over (partition by account_id order by month), 0)
+            as mrr_amount_year_before
+    from monthly
 
 )
 

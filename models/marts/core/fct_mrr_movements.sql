@@ -23,9 +23,7 @@ with_history as (
         account_id,
         month,
         mrr_amount as mrr,
-        coalesce(
-            lag(mrr_amount) over (partition by account_id order by month), 0
-        ) as previous_mrr,
+        mrr_amount_month_before as previous_mrr,
         coalesce(
             max(case when mrr_amount > 0 then 1 else 0 end) over (
                 partition by account_id

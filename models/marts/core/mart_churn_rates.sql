@@ -17,20 +17,6 @@ with monthly_mrr as (
 
 ),
 
-with_history as (
-
-    select
-        account_id,
-        month,
-        mrr_amount,
-        coalesce(lag(mrr_amount, 1) over (partition by account_id order by month), 0)
-            as mrr_amount_month_before,
-        coalesce(lag(mrr_amount, 12) over (partition by account_id order by month), 0)
-            as mrr_amount_year_before
-    from monthly_mrr
-
-),
-
 aggregated as (
 
     select
@@ -55,7 +41,7 @@ aggregated as (
                 else 0
             end
         ) as retained_mrr_of_year_before_accounts
-    from with_history
+    from monthly_mrr
     group by month
 
 ),

@@ -40,12 +40,14 @@ cohort_months as (
         first_value(monthly_mrr.mrr_amount) over (
             partition by monthly_mrr.account_id order by monthly_mrr.month
         ) as starting_mrr_amount,
-        lag(monthly_mrr.mrr_amount, 1) over (
-            partition by monthly_mrr.account_id order by monthly_mrr.month
-        ) as mrr_amount_month_before,
-        lag(monthly_mrr.mrr_amount, 12) over (
-            partition by monthly_mrr.account_id order by monthly_mrr.month
-        ) as mrr_amount_year_before
+        -- Only months inside the cohort's life count as "before".
+        case
+            when monthly_mrr.month > cohorts.cohort_month then monthly_mrr.mrr_amount_month_before
+        end as mrr_amount_month_before,
+        case
+            when {{ dbt.datediff('cohorts.cohort_month', 'monthly_mrr.month', 'month') }} >= 12
+                then monthly_mrr.mrr_amount_year_before
+        end as mrr_amount_year_before
     from monthly_mrr
     inner join cohorts
         on monthly_mrr.account_id = cohorts.account_id

@@ -8,7 +8,7 @@ SIZE ?= S
 SEED ?= 42
 PYTEST_ARGS ?=
 
-.PHONY: setup demo build test clean
+.PHONY: setup demo build test benchmark clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ build: setup ## full refresh from $$B2B_OPS_LANDING_DIR at $$B2B_OPS_AS_OF_DATE
 
 test: setup ## every test: dbt unit tests, data tests and pytest
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+benchmark: setup ## time generate + load + build at SIZE (prints figures)
+	$(BIN)/python -m b2b_ops.benchmark --size $(SIZE)
 
 clean: ## remove generated data, the warehouse and dbt's output
 	rm -rf data warehouse target logs

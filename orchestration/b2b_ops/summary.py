@@ -80,21 +80,23 @@ def _percent(value: float | None) -> str:
 
 
 def quarantine_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
-    landed = _rows(
+    landed, staged, quarantined = _rows(
         connection,
         "select sum(rows_landed), sum(rows_staged), sum(rows_quarantined) "
         "from quarantine.landing_reconciliation",
     )[0]
-    lines = [f"Landed {landed[0] or 0:,} rows: {landed[1] or 0:,} staged, {landed[2] or 0:,} quarantined"]
-    for source_table, reason, count in _rows(
+    lines = [f"Landed {landed or 0:,} rows: {staged or 0:,} staged, {quarantined or 0:,} quarantined"]
+    for reason, count, tables in _rows(
         connection,
-        "select source_table, quarantine_reason, count(*) from quarantine.quarantined_rows "
-        "group by all order by source_table, quarantine_reason",
+        "select quarantine_reason, count(*), count(distinct source_table) "
+        "from quarantine.quarantined_rows group by all order by quarantine_reason",
     ):
-        lines.append(f"  {source_table:<26}{reason:<20}{count:>8,}")
+        lines.append(f"  {reason:<20}{count:>10,} rows in {tables} table{'s' if tables > 1 else ''}")
+    if quarantined:
+        lines.append("  (each row with its file, position and text: quarantine.quarantined_rows)")
     absent = _rows(connection, "select source_table from raw._landing_loads where is_absent")
     for (source_table,) in absent:
-        lines.append(f"  {source_table:<26}absent: read as empty")
+        lines.append(f"  {source_table} was absent: read as empty")
     return lines
 
 

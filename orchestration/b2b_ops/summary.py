@@ -7,6 +7,7 @@ import datetime as dt
 
 import duckdb
 
+from b2b_ops import summary_growth, summary_health
 from b2b_ops.settings import Settings
 
 MOVEMENTS = ("new", "expansion", "contraction", "churn", "reactivation")
@@ -106,9 +107,11 @@ def summary_text(warehouse_path, as_of: dt.date) -> str:
             [f"b2b-ops warehouse {warehouse_path}, as of {as_of}"],
             ["Accounts by value tier and lifecycle stage", *tier_stage_table(connection)],
             mrr_lines(connection, last_full_month(as_of)),
+            summary_health.summary_lines(connection, as_of),
+            summary_growth.summary_lines(connection, as_of),
             quarantine_lines(connection),
         ]
-    return "\n\n".join("\n".join(section) for section in sections)
+    return "\n\n".join("\n".join(section) for section in sections if section)
 
 
 def print_summary(settings: Settings) -> None:

@@ -53,6 +53,31 @@ def handmade_build(tmp_path_factory) -> dict:
     return {"warehouse": warehouse, "stdout": result.stdout, "stderr": result.stderr}
 
 
+DEMO_AS_OF = dt.date(2026, 6, 30)
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory) -> dict:
+    """The demo as `make demo` makes it (size S, seed 42, its default dirty
+    rate), as of 2026-06-30, built once per test session. Planted rates are
+    recovered from its marts; ground truth is in its truth folder."""
+    from b2b_ops.cli import DEMO_DIRTY_RATE
+    from b2b_ops.demo_data import generate
+
+    root = tmp_path_factory.mktemp("demo_s")
+    landing, truth, warehouse = root / "landing", root / "ground_truth", root / "w.duckdb"
+    generate(size="S", seed=42, as_of=DEMO_AS_OF, landing_dir=landing, truth_dir=truth,
+             file_format="csv", dirty_rate=DEMO_DIRTY_RATE)
+    result = run_cli(
+        ["build"],
+        {"B2B_OPS_LANDING_DIR": str(landing), "B2B_OPS_AS_OF_DATE": DEMO_AS_OF.isoformat(),
+         "B2B_OPS_WAREHOUSE": str(warehouse)},
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    return {"landing": landing, "truth": truth, "warehouse": warehouse,
+            "stdout": result.stdout, "as_of": DEMO_AS_OF}
+
+
 @pytest.fixture()
 def landing_copy(tmp_path) -> Path:
     """A writable copy of the hand-written landing folder."""

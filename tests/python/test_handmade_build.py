@@ -139,7 +139,10 @@ def test_dbt_unit_tests_pass(handmade_build):
         check=False,
     )
     assert result.returncode == 0, result.stdout[-4000:]
-    assert "PASS=7" in result.stdout
+    assert "ERROR=0" in result.stdout
+    # Every rule has unit tests; at least the seven of the core marts ran.
+    passed = int(result.stdout.split("PASS=")[1].split()[0])
+    assert passed >= 7
 
 
 def test_structural_break_fails_the_build_with_the_file_and_column(landing_copy, tmp_path):

@@ -7,8 +7,11 @@ BIN := $(VENV)/bin
 SIZE ?= S
 SEED ?= 42
 PYTEST_ARGS ?=
+UI_PORT ?= 3000
+# Runs started by make demo/build are recorded here, so `make ui` shows them.
+export DAGSTER_HOME ?= $(CURDIR)/.dagster
 
-.PHONY: setup demo build test benchmark clean
+.PHONY: setup browser demo build test ui benchmark clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,17 +20,26 @@ $(VENV)/.installed: pyproject.toml
 
 setup: $(VENV)/.installed ## create .venv and install the pinned dependencies
 
+browser: ## Debian's chromium for the UI test (installed when running as root, as CI does)
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+		echo "note: chromium not installed; the browser test will be skipped"
+
 demo: setup ## generate demo data, full refresh, print the summary
 	$(BIN)/b2b-ops demo --size $(SIZE) --seed $(SEED)
 
 build: setup ## full refresh from $$B2B_OPS_LANDING_DIR at $$B2B_OPS_AS_OF_DATE
 	$(BIN)/b2b-ops build
 
-test: setup ## every test: dbt unit tests, data tests and pytest
+test: setup browser ## every test: dbt unit tests, data tests and pytest
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+ui: setup ## the Dagster UI on 127.0.0.1:$(UI_PORT) with the project loaded
+	mkdir -p $(DAGSTER_HOME) && cp -n orchestration/dagster.yaml $(DAGSTER_HOME)/
+	$(BIN)/dagster dev -m b2b_ops.definitions -h 127.0.0.1 -p $(UI_PORT)
 
 benchmark: setup ## time generate + load + build at SIZE (prints figures)
 	$(BIN)/python -m b2b_ops.benchmark --size $(SIZE)
 
 clean: ## remove generated data, the warehouse and dbt's output
-	rm -rf data warehouse target logs
+	rm -rf data warehouse target logs .dagster

@@ -7,8 +7,9 @@ import sys
 import time
 
 from b2b_ops import settings as run_settings
-from b2b_ops.dbt_runner import DbtCommandError, build_warehouse
+from b2b_ops.dbt_runner import DbtCommandError
 from b2b_ops.landing import StructuralBreakError, load_landing
+from b2b_ops.pipeline import RefreshFailedError, run_refresh
 from b2b_ops.summary import print_summary
 
 DEMO_DIRTY_RATE = 0.002
@@ -19,13 +20,18 @@ def _progress(message: str) -> None:
 
 
 def refresh(settings: run_settings.Settings) -> None:
-    """The full refresh: land every file, build every model, print the summary."""
+    """The full refresh, as the Dagster job `refresh` (the one the schedules
+    run): land every file, build and test every model, segment, publish."""
     started = time.perf_counter()
-    _progress(f"landing files from {settings.landing_dir}")
-    load_landing(settings.landing_dir, settings.warehouse_path)
-    _progress(f"building the warehouse {settings.warehouse_path} as of {settings.as_of_date}")
-    build_warehouse(settings)
-    _progress(f"refresh finished in {time.perf_counter() - started:.0f}s")
+    _progress(
+        f"refreshing from {settings.landing_dir} as of {settings.as_of_date} "
+        f"into {settings.warehouse_path} (Dagster job `refresh`, in process)"
+    )
+    run_refresh(settings)
+    _progress(
+        f"refresh finished in {time.perf_counter() - started:.0f}s; "
+        f"BI tools read {settings.published_path}"
+    )
     print_summary(settings)
 
 
@@ -68,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
                 warehouse_path=settings.warehouse_path,
                 as_of_date=settings.as_of_date,
                 dbt_vars=settings.dbt_vars,
+                publish_dir=settings.publish_dir,
             )
             refresh(settings)
         elif arguments.command == "build":
@@ -76,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
             load_landing(settings.landing_dir, settings.warehouse_path)
         elif arguments.command == "summary":
             print_summary(settings)
-    except (run_settings.SettingsError, StructuralBreakError, DbtCommandError) as error:
+    except (run_settings.SettingsError, StructuralBreakError, DbtCommandError, RefreshFailedError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 import sys
 import time
 from dataclasses import dataclass
@@ -65,6 +66,10 @@ def read_table_specs(project_dir: Path = PROJECT_DIR) -> list[TableSpec]:
     for sources_file in sorted((project_dir / "models" / "staging").glob("*/_*__sources.yml")):
         document = yaml.safe_load(sources_file.read_text(encoding="utf-8"))
         for source in document.get("sources", []):
+            # Only the landing systems live in raw; other sources (the
+            # segmentation output) are written by the pipeline itself.
+            if source.get("schema") != RAW_SCHEMA:
+                continue
             for table in source.get("tables", []):
                 columns = tuple(column["name"] for column in table.get("columns", []))
                 specs.append(TableSpec(source["name"], table["name"], columns))
@@ -271,7 +276,8 @@ def load_landing(
     loaded_at = loaded_at or dt.datetime.now(dt.timezone.utc)
     specs = read_table_specs(project_dir)
     warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(warehouse_path)) as connection:
+    memory_limit = os.environ.get("B2B_OPS_DUCKDB_MEMORY_LIMIT", "8GB")
+    with duckdb.connect(str(warehouse_path), config={"memory_limit": memory_limit}) as connection:
         plan: list[tuple[TableSpec, Path | None, list[str]]] = []
         for spec in specs:
             path = find_landing_file(landing_dir, spec)

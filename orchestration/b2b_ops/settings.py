@@ -18,6 +18,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 DEFAULT_LANDING_DIR = PROJECT_DIR / "data" / "demo" / "landing"
 DEFAULT_TRUTH_DIR = PROJECT_DIR / "data" / "demo" / "ground_truth"
 DEFAULT_WAREHOUSE = PROJECT_DIR / "warehouse" / "b2b_ops.duckdb"
+PUBLISHED_FILE_NAME = "b2b_ops.duckdb"
 
 
 class SettingsError(ValueError):
@@ -30,6 +31,13 @@ class Settings:
     warehouse_path: Path
     as_of_date: dt.date
     dbt_vars: dict = field(default_factory=dict)
+    publish_dir: Path | None = None
+
+    @property
+    def published_path(self) -> Path:
+        """The read-only copy of the marts that BI tools open."""
+        directory = self.publish_dir or self.warehouse_path.parent / "published"
+        return directory / PUBLISHED_FILE_NAME
 
     def vars_for_dbt(self) -> dict:
         """The --vars dict for dbt: user vars on top, the as-of date always set."""
@@ -69,7 +77,7 @@ def parse_vars(text: str | None) -> dict:
     return parsed
 
 
-def _path_from_env(name: str, default: Path) -> Path:
+def _path_from_env(name: str, default: Path | None) -> Path | None:
     value = os.environ.get(name, "").strip()
     return Path(value).expanduser().resolve() if value else default
 
@@ -80,4 +88,18 @@ def from_environment() -> Settings:
         warehouse_path=_path_from_env("B2B_OPS_WAREHOUSE", DEFAULT_WAREHOUSE),
         as_of_date=parse_as_of_date(os.environ.get("B2B_OPS_AS_OF_DATE")),
         dbt_vars=parse_vars(os.environ.get("B2B_OPS_VARS")),
+        publish_dir=_path_from_env("B2B_OPS_PUBLISH_DIR", None),
     )
+
+
+def to_environment(settings: Settings) -> dict[str, str]:
+    """The environment variables that reproduce these settings in another step or process."""
+    environment = {
+        "B2B_OPS_LANDING_DIR": str(settings.landing_dir),
+        "B2B_OPS_WAREHOUSE": str(settings.warehouse_path),
+        "B2B_OPS_AS_OF_DATE": settings.as_of_date.isoformat(),
+        "B2B_OPS_VARS": json.dumps(settings.dbt_vars) if settings.dbt_vars else "",
+    }
+    if settings.publish_dir:
+        environment["B2B_OPS_PUBLISH_DIR"] = str(settings.publish_dir)
+    return environment

@@ -101,12 +101,28 @@ def quarantine_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
     return lines
 
 
+def segment_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = _rows(
+        connection,
+        "select cluster_label, count(*), any_value(cluster_count), any_value(silhouette) "
+        "from marts.account_segments group by cluster_label order by count(*) desc",
+    )
+    if not rows:
+        return []
+    k, silhouette = rows[0][2], rows[0][3]
+    header = f"Account segments (K-means, k = {k}" + (
+        f", silhouette {silhouette:.2f})" if silhouette is not None else ")"
+    )
+    return [header, *(f"  {label:<52}{count:>8,}" for label, count, _, _ in rows)]
+
+
 def summary_text(warehouse_path, as_of: dt.date) -> str:
     with duckdb.connect(str(warehouse_path), read_only=True) as connection:
         sections = [
             [f"b2b-ops warehouse {warehouse_path}, as of {as_of}"],
             ["Accounts by value tier and lifecycle stage", *tier_stage_table(connection)],
             mrr_lines(connection, last_full_month(as_of)),
+            segment_lines(connection),
             summary_health.summary_lines(connection, as_of),
             summary_growth.summary_lines(connection, as_of),
             quarantine_lines(connection),

@@ -22,10 +22,13 @@ CLI = str(Path(sys.executable).with_name("b2b-ops"))
 
 def run_cli(arguments: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     """Run the b2b-ops command as `make build` does, capturing its output."""
+    # Without DAGSTER_HOME the run uses a throwaway Dagster instance, so
+    # tests never write into the repo's .dagster (make exports it).
+    inherited = {name: value for name, value in os.environ.items() if name != "DAGSTER_HOME"}
     return subprocess.run(
         [CLI, *arguments],
         cwd=PROJECT_DIR,
-        env={**os.environ, **env},
+        env={**inherited, **env},
         capture_output=True,
         text=True,
         check=False,
@@ -50,7 +53,7 @@ def handmade_build(tmp_path_factory) -> dict:
         },
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return {"warehouse": warehouse, "stdout": result.stdout, "stderr": result.stderr}
+    return {"warehouse": warehouse, "landing": HANDMADE_LANDING, "stdout": result.stdout, "stderr": result.stderr}
 
 
 DEMO_AS_OF = dt.date(2026, 6, 30)

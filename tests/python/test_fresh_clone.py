@@ -19,7 +19,8 @@ def clean_environment() -> dict[str, str]:
     return {
         name: value
         for name, value in os.environ.items()
-        if not name.startswith("B2B_OPS_") and name not in ("VIRTUAL_ENV", "PYTHONPATH")
+        if not name.startswith(("B2B_OPS_", "DBT_"))
+        and name not in ("VIRTUAL_ENV", "PYTHONPATH", "DAGSTER_HOME")
     }
 
 

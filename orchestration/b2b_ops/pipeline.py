@@ -1,0 +1,62 @@
+"""Run the `refresh` job in this process: the path `make demo` and `make build` take."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from b2b_ops import settings as run_settings
+
+
+class RefreshFailedError(RuntimeError):
+    """The refresh job failed; the message is the failing step's own error."""
+
+
+@contextmanager
+def _instance() -> Iterator[object]:
+    """The Dagster instance in $DAGSTER_HOME when set (so the UI shows the run), else a throwaway one."""
+    from dagster import DagsterInstance
+
+    home = os.environ.get("DAGSTER_HOME")
+    if home:
+        prepare_dagster_home(Path(home))
+        with DagsterInstance.get() as instance:
+            yield instance
+    else:
+        with DagsterInstance.ephemeral() as instance:
+            yield instance
+
+
+def prepare_dagster_home(home: Path) -> None:
+    """Create $DAGSTER_HOME with the project's instance settings (kept if already there)."""
+    home.mkdir(parents=True, exist_ok=True)
+    if not (home / "dagster.yaml").exists():
+        shutil.copyfile(run_settings.PROJECT_DIR / "orchestration" / "dagster.yaml", home / "dagster.yaml")
+
+
+def _root_cause(error) -> str:
+    """The innermost error's message, without its class path."""
+    while getattr(error, "cause", None) is not None:
+        error = error.cause
+    message = error.message.strip()
+    head, _, tail = message.partition(": ")
+    return tail if "Error" in head and tail else message
+
+
+def run_refresh(settings: run_settings.Settings) -> None:
+    os.environ.update(run_settings.to_environment(settings))
+    # Imported here: loading the definitions parses the dbt project.
+    from b2b_ops.definitions import defs
+
+    with _instance() as instance:
+        result = defs.resolve_job_def("refresh").execute_in_process(
+            instance=instance, raise_on_error=False
+        )
+    if not result.success:
+        failures = [event for event in result.all_events if event.is_step_failure]
+        if failures and failures[0].event_specific_data and failures[0].event_specific_data.error:
+            raise RefreshFailedError(_root_cause(failures[0].event_specific_data.error))
+        raise RefreshFailedError("the refresh failed; see the run's log above")

@@ -1,0 +1,133 @@
+"""`make ui` end to end: the Dagster webserver in its own process group, the
+asset graph opened in headless Chromium (Debian's package), the project's
+assets and their latest materialization on the page, a screenshot saved to
+test-artifacts/, and every process stopped."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from b2b_ops.pipeline import prepare_dagster_home
+from b2b_ops.settings import PROJECT_DIR
+
+from conftest import HANDMADE_AS_OF, HANDMADE_LANDING, run_cli
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = shutil.which("chromium")
+ARTIFACTS = PROJECT_DIR / "test-artifacts"
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--hide-scrollbars", "--window-size=1600,1000", "--virtual-time-budget=25000",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_serving(url: str, process: subprocess.Popen, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"dagster dev exited early with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(1)
+    raise AssertionError(f"{url} did not answer within {seconds} s")
+
+
+def group_alive(group_id: int) -> bool:
+    try:
+        os.killpg(group_id, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def stop_group(group_id: int, seconds: float = 30) -> None:
+    """SIGTERM the whole process group, then SIGKILL what is left after `seconds`."""
+    for sig, wait in ((signal.SIGTERM, seconds), (signal.SIGKILL, 10)):
+        if not group_alive(group_id):
+            return
+        os.killpg(group_id, sig)
+        deadline = time.monotonic() + wait
+        while group_alive(group_id) and time.monotonic() < deadline:
+            time.sleep(0.5)
+
+
+def chromium(arguments: list[str], profile: Path) -> str:
+    result = subprocess.run(
+        [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *arguments],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (make test installs it where it can)")
+def test_ui_shows_the_assets_and_their_latest_materialization(tmp_path):
+    dagster_home = tmp_path / "dagster_home"
+    prepare_dagster_home(dagster_home)
+    environment = {
+        "B2B_OPS_LANDING_DIR": str(HANDMADE_LANDING),
+        "B2B_OPS_AS_OF_DATE": HANDMADE_AS_OF.isoformat(),
+        "B2B_OPS_WAREHOUSE": str(tmp_path / "warehouse.duckdb"),
+    }
+    # A refresh recorded in this Dagster instance, so the UI has a materialization to show.
+    recorded = subprocess.run(
+        [str(Path(sys.executable).with_name("b2b-ops")), "build"], cwd=PROJECT_DIR,
+        env={**os.environ, **environment, "DAGSTER_HOME": str(dagster_home)},
+        capture_output=True, text=True, check=False,
+    )
+    assert recorded.returncode == 0, recorded.stderr[-3000:]
+
+    port = free_port()
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("dagster")), "dev", "-m", "b2b_ops.definitions",
+         "-h", "127.0.0.1", "-p", str(port)],
+        cwd=PROJECT_DIR, env={**os.environ, **environment, "DAGSTER_HOME": str(dagster_home)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group, stopped as a whole below
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_serving(f"{base}/server_info", server, seconds=180)
+        profile = tmp_path / "chromium"
+        graph_url = f"{base}/locations/b2b_ops.definitions/asset-groups/marts"
+        graph_page = chromium(["--dump-dom", graph_url], profile)
+        # The graph draws the nodes in view: these are, and each shows its
+        # latest materialization.
+        for mart in ("dim_accounts", "fct_mrr_movements", "published_marts"):
+            assert mart in graph_page
+        assert "Never materialized" not in graph_page
+        for asset_path in ("marts/dim_accounts", "marts/account_segments"):
+            asset_page = chromium(["--dump-dom", f"{base}/assets/{asset_path}"], profile)
+            assert asset_path.split("/")[1] in asset_page
+            assert "Latest materialization" in asset_page
+            assert "Never materialized" not in asset_page
+        ARTIFACTS.mkdir(exist_ok=True)
+        screenshot = ARTIFACTS / "dagster-asset-graph.png"
+        chromium([f"--screenshot={screenshot}", graph_url], profile)
+        assert screenshot.stat().st_size > 10_000
+    finally:
+        stop_group(server.pid)
+        server.wait(timeout=10)
+    # Nothing of the group is left running.
+    assert not group_alive(server.pid)

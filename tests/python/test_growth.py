@@ -15,6 +15,7 @@ import pytest
 from scipy.stats import chi2_contingency, norm
 
 from b2b_ops import summary_growth
+from b2b_ops.demo_data.config import CHANNEL_CAC_USD
 from b2b_ops.settings import PROJECT_DIR
 
 from conftest import query
@@ -141,6 +142,43 @@ def test_demo_upsell_recovers_the_planted_inventory_to_forecasting_rate(demo_bui
     # 0.013, so 0.04 is three; the base rate also takes in accounts too young
     # to have been planted a purchase, which can only pull it down a little.
     assert base_rate == pytest.approx(planted["scf_base_rate"], abs=0.04)
+
+
+def test_demo_cac_by_channel_recovers_the_planted_cac(demo_build):
+    # The generator sets each channel's total budget to its planted CAC x the
+    # customers it brought, so the whole history's spend / new customers gives
+    # the CAC back. Tolerance 8 %: the daily lognormal noise (sigma 0.25) has a
+    # mean of exp(0.03125), about +3 %, and the FX seed moves around the
+    # generator's constant rates by a few percent.
+    rows = query(
+        demo_build["warehouse"],
+        "select acquisition_channel, cast(sum(spend) as double) / sum(new_customers) "
+        "from marts.mart_unit_economics where not is_company_total "
+        "group by acquisition_channel having sum(spend) > 0",
+    )
+    recovered = dict(rows)
+    assert set(recovered) == set(CHANNEL_CAC_USD)
+    for channel, planted_cac in CHANNEL_CAC_USD.items():
+        assert recovered[channel] == pytest.approx(planted_cac, rel=0.08), channel
+
+
+def test_demo_referral_conversion_rates_recover_the_planted_rates(demo_build):
+    planted = _planted(demo_build)
+    # Leads of the last three months have not all had time to convert (up to
+    # 40 days after creation, and late leads stay open), so they are left out.
+    referred, non_referred, referred_leads = query(
+        demo_build["warehouse"],
+        "select 1.0 * sum(referred_conversions) / sum(referred_leads), "
+        "1.0 * sum(non_referred_conversions) / sum(non_referred_leads), sum(referred_leads) "
+        "from marts.mart_referrals where month < date '2026-04-01'",
+    )[0]
+    # About 670 referred leads: the standard error of 40 % is about 0.019, so
+    # 0.05 is over two and a half; about 9,800 other leads: 0.004, so 0.02 is
+    # five (the generator's late-lead allowance moves the realised rate a
+    # little).
+    assert referred_leads >= 500
+    assert referred == pytest.approx(planted["lead_conversion_referred"], abs=0.05)
+    assert non_referred == pytest.approx(planted["lead_conversion_non_referred"], abs=0.02)
 
 
 def test_demo_next_best_module_follows_the_strongest_rate(demo_build):

@@ -14,8 +14,9 @@ final as (
         account_id,
         product_module,
         min(started_on) as first_started_on,
-        max(case when {{ subscription_runs_on('subscriptions', as_of_date()) }} then 1 else 0 end) = 1
-            as is_running_at_as_of
+        max(
+            case when {{ subscription_runs_on('subscriptions', as_of_date()) }} then 1 else 0 end
+        ) = 1 as is_running_at_as_of
     from subscriptions
     where mrr_amount > 0
         and product_module is not null

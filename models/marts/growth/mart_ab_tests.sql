@@ -101,7 +101,9 @@ statistics as (
     select
         *,
         case when not is_control then
-            {{ growth_two_proportion_z('control_conversions', 'control_sends', 'conversions', 'sends') }}
+            {{ growth_two_proportion_z(
+                'control_conversions', 'control_sends', 'conversions', 'sends'
+            ) }}
         end as z_score,
         case when not is_control then
             sqrt(

@@ -1,4 +1,6 @@
-"""Summary lines for acquisition and growth (filled in by the growth marts)."""
+"""Summary lines for acquisition and growth: CAC and LTV/CAC by channel and
+the referral share for the last full quarter, the strongest module-to-module
+lift, and each experiment's result."""
 
 from __future__ import annotations
 
@@ -6,6 +8,142 @@ import datetime as dt
 
 import duckdb
 
+GROWTH_MARTS = ("mart_unit_economics", "mart_referrals", "mart_upsell_propensity", "mart_ab_tests")
+# A lift resting on a handful of later buyers is noise; the summary names the
+# strongest pair only among pairs with at least this many.
+MIN_LATER_BUYERS_FOR_SUMMARY = 20
+
+
+def last_full_quarter(as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """First day of the last quarter that ended before the as-of month's
+    quarter, and the first day of its last month (the as-of quarter is still
+    running, as the as-of month is in the core summary)."""
+    quarter_start = dt.date(as_of.year, 3 * ((as_of.month - 1) // 3) + 1, 1)
+    previous_year, previous_month = (quarter_start.year, quarter_start.month - 3)
+    if previous_month < 1:
+        previous_year, previous_month = previous_year - 1, previous_month + 12
+    start = dt.date(previous_year, previous_month, 1)
+    return start, dt.date(previous_year, previous_month + 2, 1)
+
+
+def _has_marts(connection: duckdb.DuckDBPyConnection) -> bool:
+    placeholders = ", ".join("?" for _ in GROWTH_MARTS)
+    found = connection.execute(
+        "select count(*) from information_schema.tables "
+        f"where table_schema = 'marts' and table_name in ({placeholders})",
+        list(GROWTH_MARTS),
+    ).fetchone()[0]
+    return found == len(GROWTH_MARTS)
+
+
+def _percent(value: float | None, digits: int = 1) -> str:
+    return "n/a" if value is None else f"{100 * value:.{digits}f} %"
+
+
+def _money(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:,.0f}"
+
+
+def channel_lines(connection: duckdb.DuckDBPyConnection, start: dt.date, last_month: dt.date) -> list[str]:
+    # CAC of a quarter = the quarter's spend / its new customers (not an
+    # average of monthly CACs); LTV is the one of the quarter's last month.
+    rows = connection.execute(
+        """
+        with quarter as (
+            select
+                acquisition_channel,
+                sum(spend) as spend,
+                sum(new_customers) as new_customers,
+                max(case when month = ? then ltv end) as ltv
+            from marts.mart_unit_economics
+            where month between ? and ?
+            group by acquisition_channel
+        )
+        select
+            acquisition_channel,
+            cast(spend as double),
+            new_customers,
+            case when new_customers > 0 then cast(spend as double) / new_customers end as cac,
+            case when new_customers > 0 and spend > 0
+                then cast(ltv as double) / (cast(spend as double) / new_customers) end as ltv_to_cac
+        from quarter
+        order by acquisition_channel = 'all', acquisition_channel
+        """,
+        [last_month, start, last_month],
+    ).fetchall()
+    lines = [f"  {'channel':<22}{'spend':>12}{'new':>6}{'CAC':>10}{'LTV/CAC':>9}"]
+    for channel, spend, new_customers, cac, ltv_to_cac in rows:
+        ratio = "n/a" if ltv_to_cac is None else f"{ltv_to_cac:.1f}"
+        lines.append(
+            f"  {channel:<22}{_money(spend):>12}{new_customers:>6,}{_money(cac):>10}{ratio:>9}"
+        )
+    return lines
+
+
+def referral_line(connection: duckdb.DuckDBPyConnection, start: dt.date, last_month: dt.date) -> str:
+    referred, new_customers, rebates = connection.execute(
+        "select sum(new_customers_from_referrals), sum(new_customers), sum(rebates_owed) "
+        "from marts.mart_referrals where month between ? and ?",
+        [start, last_month],
+    ).fetchone()
+    share = referred / new_customers if new_customers else None
+    return (
+        f"  referrals: {_percent(share)} of new customers ({referred or 0} of {new_customers or 0}),"
+        f" rebates owed {_money(float(rebates or 0))}"
+    )
+
+
+def upsell_line(connection: duckdb.DuckDBPyConnection) -> str | None:
+    row = connection.execute(
+        "select from_module, to_module, conversion_rate, base_rate, lift, later_buyers, adopters "
+        "from marts.mart_upsell_propensity where lift is not null and later_buyers >= ? "
+        "order by lift desc, from_module, to_module limit 1",
+        [MIN_LATER_BUYERS_FOR_SUMMARY],
+    ).fetchone()
+    if row is None:
+        return None
+    from_module, to_module, rate, base_rate, lift, later_buyers, adopters = row
+    return (
+        f"Strongest upsell path: {from_module} -> {to_module}: {_percent(rate)} later buy it"
+        f" ({later_buyers} of {adopters}) vs {_percent(base_rate)} without, lift {lift:.1f}"
+    )
+
+
+def experiment_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    lines = []
+    for row in connection.execute(
+        "select experiment_id, variant, lift_vs_control, p_value, ci_lower, ci_upper, "
+        "is_significant, has_sample_ratio_mismatch from marts.mart_ab_tests "
+        "where not is_control order by experiment_id, variant"
+    ).fetchall():
+        experiment, variant, lift, p_value, ci_lower, ci_upper, significant, mismatch = row
+        p_text = "n/a" if p_value is None else f"{p_value:.4f}"
+        interval = (
+            "n/a" if ci_lower is None else f"[{100 * ci_lower:+.2f}, {100 * ci_upper:+.2f}] points"
+        )
+        verdict = "significant" if significant else "not significant"
+        if mismatch:
+            verdict += ", SAMPLE RATIO MISMATCH: do not trust"
+        lines.append(
+            f"  {experiment} {variant}: lift {_percent(lift)}, p = {p_text},"
+            f" 95 % CI of the difference {interval}; {verdict}"
+        )
+    return lines
+
 
 def summary_lines(connection: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[str]:
-    return []
+    # Warehouses built before the growth marts existed have none: no section.
+    if not _has_marts(connection):
+        return []
+    start, last_month = last_full_quarter(as_of)
+    quarter = f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    lines = [f"Acquisition {quarter} (reporting currency)"]
+    lines += channel_lines(connection, start, last_month)
+    lines.append(referral_line(connection, start, last_month))
+    upsell = upsell_line(connection)
+    if upsell:
+        lines.append(upsell)
+    experiments = experiment_lines(connection)
+    if experiments:
+        lines += ["Experiments (variant vs control, all sends to date)", *experiments]
+    return lines

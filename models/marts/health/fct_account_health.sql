@@ -159,10 +159,12 @@ scored as (
             as nps_drop_points_lost,
         round(weight_by_factor.nps_level_weight * coalesce((10 - flagged.nps_latest) / 10.0, 0.0), 2)
             as nps_level_points_lost,
-        round(weight_by_factor.usage_trend_weight * coalesce(
-            least(greatest(-1.0 * flagged.usage_trend_rate, 0.0), 1.0),
-            0.0
-        ), 2) as usage_trend_points_lost,
+        -- Only a fall loses points (a rise or no change is 0, never -0).
+        case
+            when flagged.usage_trend_rate < 0
+                then round(weight_by_factor.usage_trend_weight * least(-1.0 * flagged.usage_trend_rate, 1.0), 2)
+            else 0.0
+        end as usage_trend_points_lost,
         round(weight_by_factor.decision_chain_weight * (1.0 - flagged.decision_chain_coverage_rate), 2)
             as decision_chain_points_lost,
         '{{ var("health_weights_version") }}' as weights_version

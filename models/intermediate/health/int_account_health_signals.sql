@@ -37,23 +37,43 @@ grid_accounts as (
 
 ),
 
-probe_offsets as (
+grid_probes as (
 
-    select 0 as offset_days
+    -- Each grid row's three probe days: the as-of date, 30 and 60 days
+    -- before it (probe_rank 0, 1, 2).
+    select
+        account_id,
+        as_of_date,
+        0 as probe_rank,
+        as_of_date as timeline_on
+    from grid
+
     union all
-    select {{ window_days }} as offset_days
+
+    select
+        account_id,
+        as_of_date,
+        1 as probe_rank,
+        cast({{ dbt.dateadd('day', -window_days, 'as_of_date') }} as date) as timeline_on
+    from grid
+
     union all
-    select {{ 2 * window_days }} as offset_days
+
+    select
+        account_id,
+        as_of_date,
+        2 as probe_rank,
+        cast({{ dbt.dateadd('day', -2 * window_days, 'as_of_date') }} as date) as timeline_on
+    from grid
 
 ),
 
 probes as (
 
     select distinct
-        grid.account_id,
-        cast({{ dbt.dateadd('day', '-1 * probe_offsets.offset_days', 'grid.as_of_date') }} as date) as timeline_on
-    from grid
-    cross join probe_offsets
+        account_id,
+        timeline_on
+    from grid_probes
 
 ),
 
@@ -137,28 +157,43 @@ probe_totals as (
 
 ),
 
+probe_values as (
+
+    -- One join to the running totals, then one row per grid row (the
+    -- running-total CTE is read once, not once per probe).
+    select
+        grid_probes.account_id,
+        grid_probes.as_of_date,
+        max(case when grid_probes.probe_rank = 0 then probe_totals.last_login_on end) as last_login_on,
+        max(case when grid_probes.probe_rank = 0 then probe_totals.events_to_date end) as events_at_date,
+        max(case when grid_probes.probe_rank = 1 then probe_totals.events_to_date end) as events_back_one,
+        max(case when grid_probes.probe_rank = 2 then probe_totals.events_to_date end) as events_back_two,
+        max(case when grid_probes.probe_rank = 0 then probe_totals.login_days_to_date end) as login_days_at_date,
+        max(case when grid_probes.probe_rank = 1 then probe_totals.login_days_to_date end) as login_days_back_one,
+        max(case when grid_probes.probe_rank = 0 then probe_totals.tickets_to_date end) as tickets_at_date,
+        max(case when grid_probes.probe_rank = 1 then probe_totals.tickets_to_date end) as tickets_back_one,
+        max(case when grid_probes.probe_rank = 2 then probe_totals.tickets_to_date end) as tickets_back_two
+    from grid_probes
+    inner join probe_totals
+        on grid_probes.account_id = probe_totals.account_id
+        and grid_probes.timeline_on = probe_totals.timeline_on
+    group by grid_probes.account_id, grid_probes.as_of_date
+
+),
+
 final as (
 
     select
-        grid.account_id,
-        grid.as_of_date,
-        at_date.last_login_on,
-        {{ dbt.datediff('at_date.last_login_on', 'grid.as_of_date', 'day') }} as days_since_last_login,
-        cast(at_date.login_days_to_date - back_one.login_days_to_date as integer) as login_days_last_30d,
-        cast(at_date.events_to_date - back_one.events_to_date as integer) as events_last_30d,
-        cast(back_one.events_to_date - back_two.events_to_date as integer) as events_prior_30d,
-        cast(at_date.tickets_to_date - back_one.tickets_to_date as integer) as tickets_last_30d,
-        cast(back_one.tickets_to_date - back_two.tickets_to_date as integer) as tickets_prior_30d
-    from grid
-    inner join probe_totals as at_date
-        on grid.account_id = at_date.account_id
-        and grid.as_of_date = at_date.timeline_on
-    inner join probe_totals as back_one
-        on grid.account_id = back_one.account_id
-        and cast({{ dbt.dateadd('day', -window_days, 'grid.as_of_date') }} as date) = back_one.timeline_on
-    inner join probe_totals as back_two
-        on grid.account_id = back_two.account_id
-        and cast({{ dbt.dateadd('day', -2 * window_days, 'grid.as_of_date') }} as date) = back_two.timeline_on
+        account_id,
+        as_of_date,
+        last_login_on,
+        {{ dbt.datediff('last_login_on', 'as_of_date', 'day') }} as days_since_last_login,
+        cast(login_days_at_date - login_days_back_one as integer) as login_days_last_30d,
+        cast(events_at_date - events_back_one as integer) as events_last_30d,
+        cast(events_back_one - events_back_two as integer) as events_prior_30d,
+        cast(tickets_at_date - tickets_back_one as integer) as tickets_last_30d,
+        cast(tickets_back_one - tickets_back_two as integer) as tickets_prior_30d
+    from probe_values
 
 )
 

@@ -72,7 +72,7 @@ def risk_rate_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
 def summary_lines(connection: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[str]:
     if not _backtest_exists(connection):
         return []
-    line_high = connection.execute(
+    high_risk_today = connection.execute(
         "select count(*) from marts.fct_account_health where as_of_date = ? and risk_level = 'high'", [as_of]
     ).fetchone()
     return [
@@ -80,5 +80,5 @@ def summary_lines(connection: duckdb.DuckDBPyConnection, as_of: dt.date) -> list
         *flag_lines(connection),
         "Churn rate by risk level (churned within N days of a weekly snapshot)",
         *risk_rate_lines(connection),
-        f"  high-risk accounts on {as_of}: {line_high[0] if line_high else 0} (marts.mart_csm_worklist)",
+        f"  high-risk accounts on {as_of}: {high_risk_today[0] if high_risk_today else 0} (marts.mart_csm_worklist)",
     ]

@@ -1,0 +1,14 @@
+{#- Median of a numeric expression as an aggregate. DuckDB has median();
+    the default is the standard ordered-set aggregate (Postgres, Snowflake,
+    Spark 3.3+). -#}
+{% macro median_value(expression) -%}
+    {{ return(adapter.dispatch('median_value', 'b2b_ops')(expression)) }}
+{%- endmacro %}
+
+{% macro default__median_value(expression) -%}
+    percentile_cont(0.5) within group (order by {{ expression }})
+{%- endmacro %}
+
+{% macro duckdb__median_value(expression) -%}
+    median({{ expression }})
+{%- endmacro %}

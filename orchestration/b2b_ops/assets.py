@@ -185,6 +185,9 @@ from accounts
 left join rfm on accounts.account_id = rfm.account_id
 left join activity on accounts.account_id = activity.account_id
 left join tickets on accounts.account_id = tickets.account_id
+-- Customers only: paying now or paid within the RFM window. Trials and
+-- prospects have their own lifecycle stage and would swamp the clusters.
+where accounts.annual_arpu > 0 or rfm.account_id is not null
 order by accounts.account_id
 """
 

@@ -57,28 +57,36 @@ def choose_k(scaled: np.ndarray, k_min: int, k_max: int) -> tuple[int, float | N
     return best_k, best_score
 
 
-def describe_centroid(centroid: pd.Series, overall: pd.DataFrame) -> str:
-    """Words for a cluster from where its centroid sits against all accounts."""
-    def level(feature: str) -> str:
-        low, high = overall[feature].quantile([1 / 3, 2 / 3])
-        if centroid[feature] > high:
-            return "high"
-        if centroid[feature] < low:
-            return "low"
-        return "mid"
+def level(z_score: float) -> str:
+    """high / mid / low for a centroid half a standard deviation or more from the mean."""
+    if z_score > 0.5:
+        return "high"
+    if z_score < -0.5:
+        return "low"
+    return "mid"
 
-    value = f"{level('annual_arpu')} value"
+
+def describe_centroid(centroid: pd.Series, overall: pd.DataFrame) -> str:
+    """Words for a cluster from where its centroid sits against all accounts
+    (in standard deviations, so a mass of zero-revenue trials does not make
+    every paying cluster "high")."""
+    spread = overall[list(FEATURES)].std(ddof=0).replace(0, 1)
+    z = (centroid[list(FEATURES)] - overall[list(FEATURES)].mean()) / spread
+    value = "no revenue" if centroid["annual_arpu"] < 1 else f"{level(z['annual_arpu'])} value"
     if centroid["usage_trend"] < -0.15:
         usage = "declining usage"
     elif centroid["usage_trend"] > 0.15:
         usage = "growing usage"
     else:
-        usage = f"{level('logins_last_30d')} usage"
+        usage = f"{level(z['logins_last_30d'])} usage"
     words = [value, usage]
-    if level("tickets_last_90d") == "high":
+    if level(z["tickets_last_90d"]) == "high":
         words.append("many tickets")
-    if level("r_score") == "low":
-        words.append("lapsed payer")
+    # RFM scores are 1-5 for accounts that paid in the window, 0 for the rest.
+    if centroid["m_score"] < 0.5:
+        words.append("not paying")
+    elif level(z["r_score"]) == "low":
+        words.append("lapsing payments")
     return ", ".join(words)
 
 

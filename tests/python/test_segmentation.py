@@ -15,7 +15,7 @@ def three_obvious_groups(per_group: int = 40) -> pd.DataFrame:
     rng = np.random.default_rng(0)
     centres = {
         "big": dict(r_score=5, f_score=5, m_score=5, annual_arpu=250_000, logins_last_30d=300, usage_trend=0.5, tickets_last_90d=1),
-        "small": dict(r_score=3, f_score=3, m_score=2, annual_arpu=20_000, logins_last_30d=60, usage_trend=0.0, tickets_last_90d=2),
+        "small": dict(r_score=3, f_score=3, m_score=2, annual_arpu=90_000, logins_last_30d=60, usage_trend=0.0, tickets_last_90d=2),
         "lapsing": dict(r_score=1, f_score=1, m_score=1, annual_arpu=5_000, logins_last_30d=2, usage_trend=-0.8, tickets_last_90d=12),
     }
     rows = []
@@ -40,12 +40,29 @@ def test_recovers_obvious_clusters_and_picks_k_by_silhouette():
 
 
 def test_labels_are_read_off_the_centroids():
+    # Centroids in standard deviations from the mean of all 120 accounts:
+    # ARR 250k / 90k / 5k -> z +1.3 / -0.2 / -1.1 (high, mid, low value);
+    # logins 300 / 60 / 2 -> the small group's z -0.5 is mid usage; tickets
+    # 12 vs 1 and 2 -> only the lapsing group has many; its recency score
+    # 1 of 5/3/1 -> z -1.2, lapsing payments.
     accounts = three_obvious_groups()
     joined = accounts.merge(segment_accounts(accounts, k=3).assignments, on="account_id")
     label = joined.groupby("group")["cluster_label"].first()
     assert label["big"] == "high value, growing usage"
-    assert label["lapsing"] == "low value, declining usage, many tickets, lapsed payer"
-    assert label["small"].startswith("mid value")
+    assert label["small"] == "mid value, mid usage"
+    assert label["lapsing"] == "low value, declining usage, many tickets, lapsing payments"
+
+
+def test_accounts_without_revenue_or_payments_are_named_so():
+    accounts = three_obvious_groups()
+    trials = accounts[accounts["group"] == "small"].assign(
+        group="trial", account_id=lambda frame: "trial_" + frame["account_id"],
+        annual_arpu=0.0, r_score=0.0, f_score=0.0, m_score=0.0,
+    )
+    everyone = pd.concat([accounts, trials], ignore_index=True)
+    joined = everyone.merge(segment_accounts(everyone, k=4).assignments, on="account_id")
+    assert joined.loc[joined["group"] == "trial", "cluster_label"].iloc[0].startswith("no revenue")
+    assert joined.loc[joined["group"] == "trial", "cluster_label"].iloc[0].endswith("not paying")
 
 
 def test_same_input_same_segments_and_stability_of_one():

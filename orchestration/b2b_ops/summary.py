@@ -7,7 +7,7 @@ import datetime as dt
 
 import duckdb
 
-from b2b_ops import summary_growth, summary_health
+from b2b_ops import summary_growth, summary_health, summary_playbook
 from b2b_ops.settings import Settings
 
 MOVEMENTS = ("new", "expansion", "contraction", "churn", "reactivation")
@@ -125,6 +125,7 @@ def summary_text(warehouse_path, as_of: dt.date) -> str:
             segment_lines(connection),
             summary_health.summary_lines(connection, as_of),
             summary_growth.summary_lines(connection, as_of),
+            summary_playbook.summary_lines(connection, as_of),
             quarantine_lines(connection),
         ]
     return "\n\n".join("\n".join(section) for section in sections if section)

@@ -115,6 +115,16 @@ def _retention(rng: np.random.Generator, timeline: Timeline, planted: Planted, f
     react = earliest + rng.integers(0, 91, n)
     reactivates = churned & (rng.random(n) < planted.reactivation_share) & (react < timeline.as_of_day)
     frame["react_day"] = np.where(reactivates, react, NONE)
+    # Accounts that will churn in the 8 weeks after the as-of date already
+    # show the warning signs before it while their subscriptions still run,
+    # so the demo's Monday worklist has accounts to save. Drawn last, so
+    # every earlier draw (and the data it makes) stays as it was.
+    upcoming = paying & ~churned & (churn_day < timeline.as_of_day + planted.churn_window_days)
+    shows_signs = upcoming & (rng.random(n) < planted.planted_churner_share)
+    frame["upcoming_churn_day"] = np.where(upcoming, churn_day, NONE)
+    frame["shows_churn_signs"] = frame["planted_churner"].to_numpy() | shows_signs
+    frame["signal_day"] = np.where(churned | upcoming, churn_day, NONE)
+    frame["login_gap"] = np.where(shows_signs, rng.integers(low, high + 1, n), frame["login_gap"].to_numpy())
 
 
 def _expansion(rng: np.random.Generator, planted: Planted, frame: pd.DataFrame) -> None:

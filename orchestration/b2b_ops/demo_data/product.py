@@ -153,9 +153,9 @@ def _activity_days(
     intensity = size[account_row] * WEEKDAY_ACTIVITY[weekday]
     # Planted churners: activity falls to a fraction in the 8 weeks before
     # churn and stops entirely after the last login.
-    churn = accounts["churn_day"].to_numpy()[account_row]
+    churn = accounts["signal_day"].to_numpy()[account_row]
     gap = accounts["login_gap"].to_numpy()[account_row]
-    planted_churner = accounts["planted_churner"].to_numpy()[account_row]
+    planted_churner = accounts["shows_churn_signs"].to_numpy()[account_row]
     in_window = planted_churner & (day >= churn - planted.churn_window_days) & (day < churn)
     silent = in_window & (day >= churn - gap)
     reduced = np.where(in_window, intensity * planted.churn_activity_factor, intensity)

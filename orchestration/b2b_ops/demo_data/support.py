@@ -41,12 +41,14 @@ def tickets_table(rng: np.random.Generator, timeline: Timeline, planted: Planted
     day = start[span] + np.floor(rng.random(len(span)) * (end - start)[span]).astype(np.int64)
     # Planted churners: extra tickets in the 8 weeks before churn, so the
     # rate there is churn_ticket_rate_factor times the normal rate.
-    churner = np.flatnonzero(accounts["planted_churner"].to_numpy())
-    churn = accounts["churn_day"].to_numpy()[churner]
+    churner = np.flatnonzero(accounts["shows_churn_signs"].to_numpy())
+    churn = accounts["signal_day"].to_numpy()[churner]
     window_start = np.maximum(accounts["first_paid"].to_numpy()[churner], churn - planted.churn_window_days)
-    extra = rng.poisson(daily[churner] * (planted.churn_ticket_rate_factor - 1.0) * (churn - window_start))
+    # An upcoming churner's window runs past the as-of date: tickets only up to it.
+    window_end = np.minimum(churn, timeline.as_of_day)
+    extra = rng.poisson(daily[churner] * (planted.churn_ticket_rate_factor - 1.0) * (window_end - window_start))
     extra_row = np.repeat(churner, extra)
-    window_days = np.repeat(churn - window_start, extra)
+    window_days = np.repeat(window_end - window_start, extra)
     offset = np.floor(rng.random(len(extra_row)) * window_days).astype(np.int64)
     extra_day = np.repeat(window_start, extra) + offset
     account_row = np.concatenate([account_row, extra_row])
@@ -74,8 +76,8 @@ def _ticket_columns(rng: np.random.Generator, timeline: Timeline, planted: Plant
     waiting = np.where(rng.random(n) < 0.6, 1, 2)
     closed = solved & (solved_s < as_of_s - CLOSED_AFTER_DAYS * DAY) & (rng.random(n) < 0.8)
     status = np.where(~responded, 0, np.where(~solved, waiting, np.where(closed, 4, 3)))
-    churn = accounts["churn_day"].to_numpy()[account_row]
-    planted_churner = accounts["planted_churner"].to_numpy()[account_row]
+    churn = accounts["signal_day"].to_numpy()[account_row]
+    planted_churner = accounts["shows_churn_signs"].to_numpy()[account_row]
     before_churn = planted_churner & (day >= churn - planted.churn_window_days) & (day < churn)
     score = 1 + np.where(
         before_churn,

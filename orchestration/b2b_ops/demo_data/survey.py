@@ -41,15 +41,17 @@ def nps_table(rng: np.random.Generator, timeline: Timeline, planted: Planted, ac
     account_row, day = account_row[keep], day[keep]
     # Planted churners are asked once more in the weeks before they leave.
     asked_again = rng.random(len(accounts)) < planted.churn_window_nps_response_rate
-    churner = np.flatnonzero(accounts["planted_churner"].to_numpy() & asked_again)
-    extra_day = accounts["churn_day"].to_numpy()[churner] - rng.integers(5, 51, len(churner))
+    churner = np.flatnonzero(accounts["shows_churn_signs"].to_numpy() & asked_again)
+    # An upcoming churner answers before the as-of date, the last day it can.
+    last_day = np.minimum(accounts["signal_day"].to_numpy()[churner], timeline.as_of_day)
+    extra_day = last_day - rng.integers(5, 51, len(churner))
     account_row = np.concatenate([account_row, churner])
     day = np.concatenate([day, extra_day])
     order = np.lexsort((account_row, day))
     account_row, day = account_row[order], day[order]
     n = len(day)
-    churn = accounts["churn_day"].to_numpy()[account_row]
-    planted_churner = accounts["planted_churner"].to_numpy()[account_row]
+    churn = accounts["signal_day"].to_numpy()[account_row]
+    planted_churner = accounts["shows_churn_signs"].to_numpy()[account_row]
     in_window = planted_churner & (day >= churn - planted.churn_window_days) & (day < churn)
     score = np.where(
         in_window,

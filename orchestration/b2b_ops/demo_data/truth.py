@@ -27,6 +27,9 @@ from b2b_ops.demo_data.writer import bool_text, day_text, write_csv_rows, write_
 ACCOUNT_COLUMNS = (
     "account_id", "industry", "acquisition_channel", "is_referred", "first_paid_on", "churned_on",
     "is_planted_churner", "reactivated_on",
+    # Churn scheduled in the 8 weeks after as-of (not in the landing data),
+    # and whether the warning signs show before as-of.
+    "upcoming_churn_on", "shows_churn_signs_before_as_of",
 )
 TRIAL_COLUMNS = ("trial_id", "account_id", "has_planted_signal", "converted", "converted_on")
 DEFECT_COLUMNS = ("table", "defect_kind", "rows_injected")
@@ -52,6 +55,8 @@ def write_truth(truth_dir: Path, accounts: pd.DataFrame, defects: list[tuple[str
             day_text(accounts["churn_day"].to_numpy()),
             bool_text(accounts["planted_churner"].to_numpy()),
             day_text(accounts["react_day"].to_numpy()),
+            day_text(accounts["upcoming_churn_day"].to_numpy()),
+            bool_text(accounts["shows_churn_signs"].to_numpy() & (accounts["upcoming_churn_day"].to_numpy() >= 0)),
         ),
     )
     write_csv_rows(

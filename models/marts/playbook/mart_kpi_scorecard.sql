@@ -4,8 +4,8 @@
     as-of date), the latest complete quarter, and the latest "year" = the
     four quarters ending with that quarter. A period is kept only when the
     KPI inputs have all its months.
-    KPIs (inputs from int_playbook_kpi_months; every ratio is null when its
-    denominator is 0 or absent):
+    KPIs (computed per period in int_playbook_kpi_periods; every ratio is
+    null when its denominator is 0 or absent):
       annual_retention_rate   mart_churn_rates' annual retention of the
                               period's last month (already a 12-month figure)
       high_value_upsell_rate  of the high-value accounts paying in the 12
@@ -36,34 +36,13 @@
     is_on_track is null when the target or the compared value is missing. -#}
 
 {%- set kpis = [
-    ('annual_retention_rate',
-        "max(case when month = period_last_month then annual_retention_rate end)"),
-    ('high_value_upsell_rate',
-        "cast(max(case when month = period_last_month then high_value_upsold_accounts end) as double)"
-        ~ " / nullif(max(case when month = period_last_month then high_value_upsell_base_accounts end), 0)"),
-    ('nps',
-        "100.0 * (sum(nps_promoters) - sum(nps_detractors)) / nullif(sum(nps_response_count), 0)"),
-    ('referral_share_of_new_customers',
-        "cast(sum(new_customers_from_referrals) as double) / nullif(sum(new_customers), 0)"),
-    ('referral_conversion_rate',
-        "cast(sum(referred_conversions) as double) / nullif(sum(referred_leads), 0)"),
-    ('lead_to_trial_rate',
-        "cast(sum(trials) as double) / nullif(sum(leads), 0)"),
-    ('trial_to_paid_rate',
-        "cast(sum(new_paying) as double) / nullif(sum(trials), 0)"),
-    ('cac',
-        "cast(sum(spend_amount) as double) / nullif(sum(cac_new_customers), 0)"),
-    ('high_value_ltv',
-        "max(case when month = period_last_month then"
-        ~ " (cast(high_value_mrr_amount as double) / nullif(high_value_paying_accounts, 0))"
-        ~ " * " ~ var('ltv_gross_margin', 0.80)
-        ~ " / nullif(cast(high_value_ltv_window_churned_accounts as double)"
-        ~ " / nullif(high_value_ltv_window_accounts_at_start, 0), 0) end)"),
+    'annual_retention_rate', 'high_value_upsell_rate', 'nps', 'referral_share_of_new_customers',
+    'referral_conversion_rate', 'lead_to_trial_rate', 'trial_to_paid_rate', 'cac', 'high_value_ltv',
 ] -%}
 
-with kpi_months as (
+with kpi_periods as (
 
-    select * from {{ ref('int_playbook_kpi_months') }}
+    select * from {{ ref('int_playbook_kpi_periods') }}
 
 ),
 
@@ -81,66 +60,9 @@ current_targets as (
 
 ),
 
-complete_quarters as (
-
-    select distinct {{ quarter_start('month') }} as quarter_start
-    from kpi_months
-    where {{ month_end(dbt.dateadd('month', 2, quarter_start('month'))) }} <= {{ as_of_date() }}
-
-),
-
-periods as (
-
-    select
-        'month' as period_kind,
-        month as period_start,
-        month as period_last_month,
-        1 as expected_months,
-        1 as step_months
-    from kpi_months
-    where {{ month_end('month') }} <= {{ as_of_date() }}
-    union all
-    select
-        'quarter' as period_kind,
-        quarter_start as period_start,
-        cast({{ dbt.dateadd('month', 2, 'quarter_start') }} as date) as period_last_month,
-        3 as expected_months,
-        3 as step_months
-    from complete_quarters
-    union all
-    select
-        'year' as period_kind,
-        cast({{ dbt.dateadd('month', -9, 'quarter_start') }} as date) as period_start,
-        cast({{ dbt.dateadd('month', 2, 'quarter_start') }} as date) as period_last_month,
-        12 as expected_months,
-        12 as step_months
-    from complete_quarters
-
-),
-
-period_values as (
-
-    select
-        periods.period_kind,
-        periods.period_start,
-        periods.period_last_month,
-        periods.step_months,
-        {%- for kpi, formula in kpis %}
-        cast({{ formula }} as double) as {{ kpi }},
-        {%- endfor %}
-        count(*) as month_count,
-        max(periods.expected_months) as expected_months
-    from periods
-    inner join kpi_months
-        on kpi_months.month between periods.period_start and periods.period_last_month
-    group by periods.period_kind, periods.period_start, periods.period_last_month, periods.step_months
-    having count(*) = max(periods.expected_months)
-
-),
-
 kpi_rows as (
 
-    {% for kpi, formula in kpis -%}
+    {% for kpi in kpis -%}
     select
         period_kind,
         period_start,
@@ -148,7 +70,7 @@ kpi_rows as (
         step_months,
         '{{ kpi }}' as kpi,
         {{ kpi }} as actual_value
-    from period_values
+    from kpi_periods
     {%- if not loop.last %}
     union all
     {% endif -%}

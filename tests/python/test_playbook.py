@@ -61,6 +61,7 @@ def test_summary_is_empty_without_the_marts():
 
 
 def _project_copy(target: Path) -> Path:
+    target.mkdir(parents=True)
     for name in ("dbt_project.yml", "profiles.yml"):
         shutil.copy(PROJECT_DIR / name, target / name)
     for folder in ("models", "macros", "seeds"):

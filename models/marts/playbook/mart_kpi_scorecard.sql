@@ -1,0 +1,162 @@
+{#- The playbook's KPI scorecard: one row per period and KPI, beside its
+    target (seeds/kpi_targets.csv, version kpi_targets_version) and its
+    trend. Periods: every complete month (its last day on or before the
+    as-of date), the latest complete quarter, and the latest "year" = the
+    four quarters ending with that quarter. A period is kept only when the
+    KPI inputs have all its months.
+    KPIs (computed per period in int_playbook_kpi_periods; every ratio is
+    null when its denominator is 0 or absent):
+      annual_retention_rate   mart_churn_rates' annual retention of the
+                              period's last month (already a 12-month figure)
+      high_value_upsell_rate  of the high-value accounts paying in the 12
+                              months ending with the period's last month,
+                              the share with an expansion movement in them
+      nps                     100 x (promoters - detractors) / responses,
+                              the period's survey responses pooled
+      referral_share_of_new_customers  new customers from referrals / new
+                              customers, pooled over the period
+      referral_conversion_rate referred conversions / referred leads
+      lead_to_trial_rate      trials started / leads created
+      trial_to_paid_rate      new paying accounts / trials started
+      cac                     marketing spend / new customers (company)
+      high_value_ltv          at the period's last month: high-value ARPU
+                              (MRR / paying accounts) x ltv_gross_margin /
+                              high-value monthly churn rate (churned /
+                              accounts at the month's start, pooled over
+                              ltv_churn_window_months); null with no churn
+    Trend: previous_value is the same KPI of the previous period of the same
+    kind (month before, quarter before, the four quarters before);
+    change_value = actual - previous; change_rate = actual / previous - 1
+    (null when previous is null or 0).
+    On track: compared_value is actual_value (applies_to = value) or
+    change_rate (applies_to = change_rate); at_least: on track when
+    compared_value >= target_value, at_most: when <= (the edge is on track);
+    margin_to_target = how far ahead of the target (negative = behind):
+    compared - target for at_least, target - compared for at_most.
+    is_on_track is null when the target or the compared value is missing. -#}
+
+{%- set kpis = [
+    'annual_retention_rate', 'high_value_upsell_rate', 'nps', 'referral_share_of_new_customers',
+    'referral_conversion_rate', 'lead_to_trial_rate', 'trial_to_paid_rate', 'cac', 'high_value_ltv',
+] -%}
+
+with kpi_periods as (
+
+    select * from {{ ref('int_playbook_kpi_periods') }}
+
+),
+
+kpi_targets as (
+
+    select * from {{ ref('kpi_targets') }}
+
+),
+
+current_targets as (
+
+    select *
+    from kpi_targets
+    where targets_version = '{{ var("kpi_targets_version", "v1") }}'
+
+),
+
+kpi_rows as (
+
+    {% for kpi in kpis -%}
+    select
+        period_kind,
+        period_start,
+        period_last_month,
+        step_months,
+        '{{ kpi }}' as kpi,
+        {{ kpi }} as actual_value
+    from kpi_periods
+    {%- if not loop.last %}
+    union all
+    {% endif -%}
+    {%- endfor %}
+
+),
+
+with_previous as (
+
+    select
+        kpi_rows.*,
+        previous.actual_value as previous_value
+    from kpi_rows
+    left join kpi_rows as previous
+        on kpi_rows.kpi = previous.kpi
+        and kpi_rows.period_kind = previous.period_kind
+        and previous.period_start
+            = cast({{ dbt.dateadd('month', '-kpi_rows.step_months', 'kpi_rows.period_start') }} as date)
+
+),
+
+latest as (
+
+    select
+        *,
+        max(period_start) over (partition by period_kind) as latest_period_start
+    from with_previous
+
+),
+
+compared as (
+
+    select
+        latest.period_kind,
+        latest.period_start,
+        {{ month_end('latest.period_last_month') }} as period_end_on,
+        latest.kpi,
+        current_targets.kpi_order,
+        current_targets.kpi_label,
+        latest.actual_value,
+        latest.previous_value,
+        latest.actual_value - latest.previous_value as change_value,
+        case
+            when latest.previous_value <> 0 then latest.actual_value / latest.previous_value - 1
+        end as change_rate,
+        current_targets.targets_version,
+        current_targets.target_value,
+        current_targets.comparison,
+        current_targets.applies_to
+    from latest
+    left join current_targets on latest.kpi = current_targets.kpi
+    where latest.period_kind = 'month'
+        or latest.period_start = latest.latest_period_start
+
+),
+
+final as (
+
+    select
+        period_kind,
+        period_start,
+        period_end_on,
+        kpi,
+        cast(kpi_order as integer) as kpi_order,
+        kpi_label,
+        actual_value,
+        previous_value,
+        change_value,
+        change_rate,
+        targets_version,
+        target_value,
+        comparison,
+        applies_to,
+        case when applies_to = 'change_rate' then change_rate else actual_value end as compared_value,
+        case
+            when comparison = 'at_most'
+                then target_value - (case when applies_to = 'change_rate' then change_rate else actual_value end)
+            else (case when applies_to = 'change_rate' then change_rate else actual_value end) - target_value
+        end as margin_to_target,
+        case
+            when comparison = 'at_most'
+                then (case when applies_to = 'change_rate' then change_rate else actual_value end) <= target_value
+            else (case when applies_to = 'change_rate' then change_rate else actual_value end) >= target_value
+        end as is_on_track
+    from compared
+
+)
+
+select * from final

@@ -7,7 +7,6 @@ import sys
 import time
 
 from b2b_ops import settings as run_settings
-from b2b_ops.dbt_runner import DbtCommandError
 from b2b_ops.landing import StructuralBreakError, load_landing
 from b2b_ops.pipeline import RefreshFailedError, run_refresh
 from b2b_ops.summary import print_summary
@@ -83,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
             load_landing(settings.landing_dir, settings.warehouse_path)
         elif arguments.command == "summary":
             print_summary(settings)
-    except (run_settings.SettingsError, StructuralBreakError, DbtCommandError, RefreshFailedError) as error:
+    except (run_settings.SettingsError, StructuralBreakError, RefreshFailedError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0

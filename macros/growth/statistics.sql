@@ -56,17 +56,3 @@
             )
     end
 {%- endmacro %}
-
-
-{#- Median, as an ordered-set aggregate where the warehouse has one. -#}
-{% macro growth_median(expression) -%}
-    {{ return(adapter.dispatch('growth_median')(expression)) }}
-{%- endmacro %}
-
-{% macro default__growth_median(expression) -%}
-    percentile_cont(0.5) within group (order by {{ expression }})
-{%- endmacro %}
-
-{% macro spark__growth_median(expression) -%}
-    percentile({{ expression }}, 0.5)
-{%- endmacro %}

@@ -72,9 +72,9 @@ lead_cohorts as (
             <= {{ short_window_days }} then 1 else 0 end) as cohort_paid_short_window,
         sum(case when {{ dbt.datediff('lead_created_on', 'first_paid_on', 'day') }}
             <= {{ long_window_days }} then 1 else 0 end) as cohort_paid_long_window,
-        {{ growth_median(dbt.datediff('lead_created_on', 'first_trial_on', 'day')) }}
+        {{ median_value(dbt.datediff('lead_created_on', 'first_trial_on', 'day')) }}
             as median_lead_to_trial_days,
-        {{ growth_median(dbt.datediff('first_trial_on', 'first_paid_on', 'day')) }}
+        {{ median_value(dbt.datediff('first_trial_on', 'first_paid_on', 'day')) }}
             as median_trial_to_paid_days
     from visible_leads
     group by month, acquisition_channel, industry

@@ -1,6 +1,6 @@
 {#- Median of a numeric expression as an aggregate. DuckDB has median();
-    the default is the standard ordered-set aggregate (Postgres, Snowflake,
-    Spark 3.3+). -#}
+    Spark has percentile(); the default is the standard ordered-set
+    aggregate (Postgres, Snowflake). -#}
 {% macro median_value(expression) -%}
     {{ return(adapter.dispatch('median_value', 'b2b_ops')(expression)) }}
 {%- endmacro %}
@@ -11,4 +11,8 @@
 
 {% macro duckdb__median_value(expression) -%}
     median({{ expression }})
+{%- endmacro %}
+
+{% macro spark__median_value(expression) -%}
+    percentile({{ expression }}, 0.5)
 {%- endmacro %}

@@ -1,13 +1,13 @@
 """The Dagster assets: landing tables, every dbt model (tests as checks), the
 K-means segmentation that dbt reads back, and the published copy."""
 
-
 import datetime as dt
 import json
 import os
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -49,9 +49,19 @@ def parse_dbt_project() -> None:
     """dagster-dbt builds the asset graph from dbt's manifest: parse so it
     matches the models on disk (about 4 seconds)."""
     subprocess.run(
-        [dbt_executable(), "parse", "--project-dir", str(DBT_PROJECT.project_dir),
-         "--profiles-dir", str(DBT_PROJECT.profiles_dir), "--target-path", str(DBT_PROJECT.target_path)],
-        check=True, cwd=DBT_PROJECT.project_dir, capture_output=True,
+        [
+            dbt_executable(),
+            "parse",
+            "--project-dir",
+            str(DBT_PROJECT.project_dir),
+            "--profiles-dir",
+            str(DBT_PROJECT.profiles_dir),
+            "--target-path",
+            str(DBT_PROJECT.target_path),
+        ],
+        check=True,
+        cwd=DBT_PROJECT.project_dir,
+        capture_output=True,
     )
 
 
@@ -62,7 +72,7 @@ MANIFEST: dict[str, Any] = json.loads(DBT_PROJECT.manifest_path.read_text())
 class FolderGroups(DagsterDbtTranslator):
     """Asset groups follow the dbt folders: staging, intermediate, marts, quarantine; seeds are reference."""
 
-    def get_group_name(self, dbt_resource_props: dict[str, Any]) -> Optional[str]:
+    def get_group_name(self, dbt_resource_props: dict[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":
             return "reference"
         fqn = dbt_resource_props.get("fqn", [])
@@ -108,8 +118,12 @@ def land_files(context: AssetExecutionContext) -> Iterator[MaterializeResult]:
 def _dbt_build(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
     settings = current_settings()
     arguments = [
-        "build", "--full-refresh", "--exclude-resource-type", "unit_test",
-        "--vars", json.dumps(settings.vars_for_dbt()),
+        "build",
+        "--full-refresh",
+        "--exclude-resource-type",
+        "unit_test",
+        "--vars",
+        json.dumps(settings.vars_for_dbt()),
     ]
     yield from dbt.cli(arguments, context=context).stream()
 
@@ -201,7 +215,9 @@ order by accounts.account_id
     group_name="segments",
     description="K-means segments of accounts on standardised RFM, value, usage and support features.",
 )
-def account_clusters(context: AssetExecutionContext, config: SegmentationConfig) -> MaterializeResult:
+def account_clusters(
+    context: AssetExecutionContext, config: SegmentationConfig
+) -> MaterializeResult:
     settings = current_settings()
     with duckdb.connect(str(settings.warehouse_path)) as connection:
         features = connection.execute(FEATURES_SQL, {"as_of": settings.as_of_date}).df()
@@ -211,7 +227,8 @@ def account_clusters(context: AssetExecutionContext, config: SegmentationConfig)
         ).fetchall()[0][0]
         previous = (
             connection.execute("select account_id, cluster_id from ml.account_clusters").df()
-            if has_previous else pd.DataFrame(columns=["account_id", "cluster_id"])
+            if has_previous
+            else pd.DataFrame(columns=["account_id", "cluster_id"])
         )
         result = segment_accounts(features, config.k_min, config.k_max, k=config.k or None)
         clusters = features.merge(result.assignments, on="account_id").assign(
@@ -219,7 +236,7 @@ def account_clusters(context: AssetExecutionContext, config: SegmentationConfig)
             features_used=",".join(FEATURES),
             k=result.k,
             silhouette=result.silhouette,
-            trained_at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
+            trained_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
         )
         connection.execute("create schema if not exists ml")
         connection.register("clusters", clusters)
@@ -229,12 +246,19 @@ def account_clusters(context: AssetExecutionContext, config: SegmentationConfig)
     return MaterializeResult(
         metadata={
             "k": result.k,
-            "silhouette": MetadataValue.float(result.silhouette) if result.silhouette is not None else None,
+            "silhouette": MetadataValue.float(result.silhouette)
+            if result.silhouette is not None
+            else None,
             "cluster_sizes": MetadataValue.json(result.cluster_sizes),
             "cluster_labels": MetadataValue.json(
-                result.assignments.groupby("cluster_id")["cluster_label"].first().astype(str).to_dict()
+                result.assignments.groupby("cluster_id")["cluster_label"]
+                .first()
+                .astype(str)
+                .to_dict()
             ),
-            "adjusted_rand_index_vs_previous": MetadataValue.float(ari) if ari is not None else None,
+            "adjusted_rand_index_vs_previous": MetadataValue.float(ari)
+            if ari is not None
+            else None,
             "accounts": len(clusters),
         }
     )

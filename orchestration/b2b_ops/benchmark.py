@@ -34,7 +34,9 @@ def directory_size_mib(path: Path) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--size", default="S", choices=["XS", "S", "M", "L"])
     parser.add_argument("--format", default="parquet", choices=["csv", "parquet"])
     parser.add_argument("--seed", type=int, default=42)
@@ -43,30 +45,57 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
 
     workdir = arguments.workdir or Path(tempfile.mkdtemp(prefix="b2b-ops-benchmark-"))
-    landing, truth, warehouse = workdir / "landing", workdir / "ground_truth", workdir / "warehouse.duckdb"
+    landing, truth, warehouse = (
+        workdir / "landing",
+        workdir / "ground_truth",
+        workdir / "warehouse.duckdb",
+    )
     rows: list[tuple[str, float, str]] = []
     try:
         started = time.perf_counter()
         # The generator runs in its own process so its peak memory is its own.
         subprocess.run(
-            [sys.executable, "-m", "b2b_ops.demo_data", "--size", arguments.size,
-             "--seed", str(arguments.seed), "--as-of", arguments.as_of,
-             "--landing-dir", str(landing), "--truth-dir", str(truth),
-             "--format", arguments.format],
+            [
+                sys.executable,
+                "-m",
+                "b2b_ops.demo_data",
+                "--size",
+                arguments.size,
+                "--seed",
+                str(arguments.seed),
+                "--as-of",
+                arguments.as_of,
+                "--landing-dir",
+                str(landing),
+                "--truth-dir",
+                str(truth),
+                "--format",
+                arguments.format,
+            ],
             check=True,
         )
         generate_seconds = time.perf_counter() - started
-        rows.append(("generate", generate_seconds,
-                     f"{directory_size_mib(landing):,.0f} MiB of {arguments.format}; "
-                     f"peak {peak_memory_mib(resource.RUSAGE_CHILDREN):,.0f} MiB"))
+        rows.append(
+            (
+                "generate",
+                generate_seconds,
+                f"{directory_size_mib(landing):,.0f} MiB of {arguments.format}; "
+                f"peak {peak_memory_mib(resource.RUSAGE_CHILDREN):,.0f} MiB",
+            )
+        )
 
         started = time.perf_counter()
         results = load_landing(landing, warehouse)
         load_seconds = time.perf_counter() - started
         landed = sum(result.rows_landed for result in results)
-        rows.append(("load", load_seconds,
-                     f"{landed:,} rows, {landed / load_seconds:,.0f} rows/s; "
-                     f"peak {peak_memory_mib(resource.RUSAGE_SELF):,.0f} MiB"))
+        rows.append(
+            (
+                "load",
+                load_seconds,
+                f"{landed:,} rows, {landed / load_seconds:,.0f} rows/s; "
+                f"peak {peak_memory_mib(resource.RUSAGE_SELF):,.0f} MiB",
+            )
+        )
 
         # The whole refresh job as make build runs it: it lands the files
         # again, then dbt, segmentation and publishing.
@@ -74,15 +103,22 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         run_refresh(settings)
         build_seconds = time.perf_counter() - started
-        rows.append(("refresh", build_seconds,
-                     f"warehouse {warehouse.stat().st_size / 2**20:,.0f} MiB; "
-                     f"peak of any child {peak_memory_mib(resource.RUSAGE_CHILDREN):,.0f} MiB"))
+        rows.append(
+            (
+                "refresh",
+                build_seconds,
+                f"warehouse {warehouse.stat().st_size / 2**20:,.0f} MiB; "
+                f"peak of any child {peak_memory_mib(resource.RUSAGE_CHILDREN):,.0f} MiB",
+            )
+        )
     finally:
         if arguments.workdir is None:
             shutil.rmtree(workdir, ignore_errors=True)
 
-    print(f"\nbenchmark: size {arguments.size}, seed {arguments.seed}, {arguments.format}, "
-          f"as of {arguments.as_of}, on this machine")
+    print(
+        f"\nbenchmark: size {arguments.size}, seed {arguments.seed}, {arguments.format}, "
+        f"as of {arguments.as_of}, on this machine"
+    )
     for stage, seconds, detail in rows:
         print(f"  {stage:<10}{seconds:>9.1f} s   {detail}")
     print(f"  {'total':<10}{sum(row[1] for row in rows):>9.1f} s")

@@ -34,7 +34,9 @@ def refresh(settings: run_settings.Settings) -> None:
     print_summary(settings)
 
 
-def generate_demo_data(size: str, seed: int, dirty_rate: float, settings: run_settings.Settings) -> None:
+def generate_demo_data(
+    size: str, seed: int, dirty_rate: float, settings: run_settings.Settings
+) -> None:
     from b2b_ops.demo_data import generate
 
     _progress(f"generating demo data: size {size}, seed {seed}, as of {settings.as_of_date}")

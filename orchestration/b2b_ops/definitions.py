@@ -6,7 +6,6 @@ sensor all run it. It runs in one process, one step at a time, because
 DuckDB allows one writer.
 """
 
-
 import hashlib
 import os
 
@@ -28,7 +27,6 @@ from dagster import (
 from dagster_dbt import DbtCliResource
 
 from b2b_ops import settings as run_settings
-from b2b_ops.dbt_runner import dbt_executable
 from b2b_ops.assets import (
     DBT_PROJECT,
     account_clusters,
@@ -37,6 +35,7 @@ from b2b_ops.assets import (
     land_files,
     published_marts,
 )
+from b2b_ops.dbt_runner import dbt_executable
 
 refresh_job = define_asset_job(
     name="refresh",
@@ -72,7 +71,9 @@ def landing_fingerprint(landing_dir: os.PathLike) -> str:
         for name in sorted(files):
             path = os.path.join(root, name)
             status = os.stat(path)
-            digest.update(f"{os.path.relpath(path, landing_dir)}|{status.st_size}|{status.st_mtime_ns}\n".encode())
+            digest.update(
+                f"{os.path.relpath(path, landing_dir)}|{status.st_size}|{status.st_mtime_ns}\n".encode()
+            )
     return digest.hexdigest()
 
 

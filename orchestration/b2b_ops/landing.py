@@ -78,8 +78,7 @@ def read_table_specs(project_dir: Path = PROJECT_DIR) -> list[TableSpec]:
 
 def find_landing_file(landing_dir: Path, spec: TableSpec) -> Path | None:
     candidates = [
-        landing_dir / spec.system / f"{spec.table}.{extension}"
-        for extension in ("csv", "parquet")
+        landing_dir / spec.system / f"{spec.table}.{extension}" for extension in ("csv", "parquet")
     ]
     present = [path for path in candidates if path.exists()]
     if len(present) > 1:
@@ -172,9 +171,11 @@ def reader_sql(path: Path, header: list[str], parallel: bool = True) -> str:
     """DuckDB table function reading every field as text, keeping every record."""
     if path.suffix == ".parquet":
         return f"read_parquet('{path}')"
-    columns = "{" + ", ".join(
-        f"'{name.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for name in header
-    ) + "}"
+    columns = (
+        "{"
+        + ", ".join(f"'{name.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for name in header)
+        + "}"
+    )
     # strict_mode off and null padding on: a ragged or badly quoted record
     # still lands as a row (and staging quarantines it) instead of being
     # skipped or failing the whole load.
@@ -216,7 +217,10 @@ def _read_into_scratch(
 
 
 def _publish_raw_table(
-    connection: duckdb.DuckDBPyConnection, spec: TableSpec, path: Path | None, loaded_at: dt.datetime
+    connection: duckdb.DuckDBPyConnection,
+    spec: TableSpec,
+    path: Path | None,
+    loaded_at: dt.datetime,
 ) -> int:
     """Replace raw.<table> with the scratch table, numbering records in file order."""
     scratch = _scratch_table(spec)
@@ -231,7 +235,9 @@ def _publish_raw_table(
         f"from {scratch} order by rowid",
         [str(path) if path else None, loaded_at.replace(tzinfo=None)],
     )
-    return connection.execute(f"select count(*) from {RAW_SCHEMA}.{spec.raw_table}").fetchall()[0][0]
+    return connection.execute(f"select count(*) from {RAW_SCHEMA}.{spec.raw_table}").fetchall()[0][
+        0
+    ]
 
 
 def _record_loads(
@@ -273,7 +279,7 @@ def load_landing(
             f"the landing folder {landing_dir} does not exist: set B2B_OPS_LANDING_DIR "
             "to a folder laid out as <system>/<table>.csv|parquet, or run `make demo`."
         )
-    loaded_at = loaded_at or dt.datetime.now(dt.timezone.utc)
+    loaded_at = loaded_at or dt.datetime.now(dt.UTC)
     specs = read_table_specs(project_dir)
     warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     memory_limit = os.environ.get("B2B_OPS_DUCKDB_MEMORY_LIMIT", "8GB")
@@ -282,8 +288,10 @@ def load_landing(
         for spec in specs:
             path = find_landing_file(landing_dir, spec)
             if path is None:
-                log(f"warning: {landing_dir / spec.system / spec.table}.csv|parquet is absent: "
-                    f"{spec.name} is read as empty, and marts that need it will be empty.")
+                log(
+                    f"warning: {landing_dir / spec.system / spec.table}.csv|parquet is absent: "
+                    f"{spec.name} is read as empty, and marts that need it will be empty."
+                )
                 plan.append((spec, None, []))
                 continue
             header = (

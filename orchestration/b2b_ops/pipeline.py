@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from b2b_ops import settings as run_settings
 
@@ -34,7 +34,9 @@ def prepare_dagster_home(home: Path) -> None:
     """Create $DAGSTER_HOME with the project's instance settings (kept if already there)."""
     home.mkdir(parents=True, exist_ok=True)
     if not (home / "dagster.yaml").exists():
-        shutil.copyfile(run_settings.PROJECT_DIR / "orchestration" / "dagster.yaml", home / "dagster.yaml")
+        shutil.copyfile(
+            run_settings.PROJECT_DIR / "orchestration" / "dagster.yaml", home / "dagster.yaml"
+        )
 
 
 def _root_cause(error) -> str:

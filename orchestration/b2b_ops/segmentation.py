@@ -42,7 +42,9 @@ class SegmentationResult:
 def choose_k(scaled: np.ndarray, k_min: int, k_max: int) -> tuple[int, float | None]:
     """The k in [k_min, k_max] with the best silhouette (ties: the smaller k)."""
     if len(scaled) > SILHOUETTE_SAMPLE:
-        rows = np.random.default_rng(RANDOM_STATE).choice(len(scaled), SILHOUETTE_SAMPLE, replace=False)
+        rows = np.random.default_rng(RANDOM_STATE).choice(
+            len(scaled), SILHOUETTE_SAMPLE, replace=False
+        )
         scaled = scaled[np.sort(rows)]
     best_k, best_score = k_min, None
     for k in range(k_min, k_max + 1):
@@ -90,14 +92,18 @@ def describe_centroid(centroid: pd.Series, overall: pd.DataFrame) -> str:
     return ", ".join(words)
 
 
-def segment_accounts(features: pd.DataFrame, k_min: int = 3, k_max: int = 6, k: int | None = None) -> SegmentationResult:
+def segment_accounts(
+    features: pd.DataFrame, k_min: int = 3, k_max: int = 6, k: int | None = None
+) -> SegmentationResult:
     """Cluster accounts on the standardised FEATURES (missing values count as 0)."""
     frame = features.copy()
     frame[list(FEATURES)] = frame[list(FEATURES)].astype(float).fillna(0.0)
     if len(frame) < max(k_min, 2) * 2:
         # Too few accounts to cluster meaningfully: one segment for all.
         assignments = frame[["account_id"]].assign(cluster_id=0, cluster_label="all accounts")
-        return SegmentationResult(assignments, 1, None, {"0": len(frame)}, frame[list(FEATURES)].mean().to_frame().T)
+        return SegmentationResult(
+            assignments, 1, None, {"0": len(frame)}, frame[list(FEATURES)].mean().to_frame().T
+        )
     scaled = StandardScaler().fit_transform(frame[list(FEATURES)])
     if k is None:
         k, _ = choose_k(scaled, k_min, k_max)
@@ -115,11 +121,21 @@ def segment_accounts(features: pd.DataFrame, k_min: int = 3, k_max: int = 6, k: 
     frame["cluster_label"] = frame["cluster_id"].map(labels)
     silhouette = None
     if len(set(model.labels_)) > 1:
-        silhouette = float(silhouette_score(
-            scaled, model.labels_, sample_size=min(SILHOUETTE_SAMPLE, len(scaled)), random_state=RANDOM_STATE
-        ))
-    sizes = {str(cluster): int(size) for cluster, size in frame["cluster_id"].value_counts().sort_index().items()}
-    return SegmentationResult(frame[["account_id", "cluster_id", "cluster_label"]], k, silhouette, sizes, centroids)
+        silhouette = float(
+            silhouette_score(
+                scaled,
+                model.labels_,
+                sample_size=min(SILHOUETTE_SAMPLE, len(scaled)),
+                random_state=RANDOM_STATE,
+            )
+        )
+    sizes = {
+        str(cluster): int(size)
+        for cluster, size in frame["cluster_id"].value_counts().sort_index().items()
+    }
+    return SegmentationResult(
+        frame[["account_id", "cluster_id", "cluster_label"]], k, silhouette, sizes, centroids
+    )
 
 
 def stability(previous: pd.DataFrame, current: pd.DataFrame) -> float | None:

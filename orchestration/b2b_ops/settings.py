@@ -48,7 +48,7 @@ class Settings:
 
 def parse_as_of_date(text: str | None) -> dt.date:
     if not text:
-        return dt.datetime.now(dt.timezone.utc).date()
+        return dt.datetime.now(dt.UTC).date()
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError as error:
@@ -66,7 +66,7 @@ def parse_vars(text: str | None) -> dict:
     except yaml.YAMLError as error:
         raise SettingsError(
             f"B2B_OPS_VARS is neither YAML nor JSON ({error}); "
-            'example: B2B_OPS_VARS=\'{"churn_no_login_days": 15}\''
+            "example: B2B_OPS_VARS='{\"churn_no_login_days\": 15}'"
         ) from error
     if not isinstance(parsed, dict):
         raise SettingsError(

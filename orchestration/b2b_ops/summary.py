@@ -20,7 +20,9 @@ def last_full_month(as_of: dt.date) -> dt.date:
     return (first_of_month - dt.timedelta(days=1)).replace(day=1)
 
 
-def _rows(connection: duckdb.DuckDBPyConnection, sql: str, parameters: list | None = None) -> list[tuple]:
+def _rows(
+    connection: duckdb.DuckDBPyConnection, sql: str, parameters: list | None = None
+) -> list[tuple]:
     return connection.execute(sql, parameters or []).fetchall()
 
 
@@ -37,7 +39,9 @@ def tier_stage_table(connection: duckdb.DuckDBPyConnection) -> list[str]:
         row = [counts.get((tier, stage), 0) for stage in STAGES]
         lines.append(f"{tier:<6}" + "".join(f"{count:>10,}" for count in row) + f"{sum(row):>10,}")
     totals = [sum(counts.get((tier, stage), 0) for tier in TIERS) for stage in STAGES]
-    lines.append(f"{'total':<6}" + "".join(f"{count:>10,}" for count in totals) + f"{sum(totals):>10,}")
+    lines.append(
+        f"{'total':<6}" + "".join(f"{count:>10,}" for count in totals) + f"{sum(totals):>10,}"
+    )
     return lines
 
 
@@ -56,7 +60,10 @@ def mrr_lines(connection: duckdb.DuckDBPyConnection, month: dt.date) -> list[str
         "from marts.fct_mrr_movements where month = ?",
         [month],
     )[0]
-    lines = [f"MRR {month:%Y-%m} (reporting currency, constant FX)", f"  opening       {opening:>14,.2f}"]
+    lines = [
+        f"MRR {month:%Y-%m} (reporting currency, constant FX)",
+        f"  opening       {opening:>14,.2f}",
+    ]
     for movement in MOVEMENTS:
         sign = "-" if movement in ("contraction", "churn") else "+"
         lines.append(f"  {sign} {movement:<12}{float(sums.get(movement) or 0):>14,.2f}")
@@ -70,8 +77,12 @@ def mrr_lines(connection: duckdb.DuckDBPyConnection, month: dt.date) -> list[str
     if retention:
         nrr, grr, churn = retention[0]
         lines.append(
-            "  NRR (12 months) " + _percent(nrr) + "   GRR (12 months) " + _percent(grr)
-            + "   logo churn this month " + _percent(churn)
+            "  NRR (12 months) "
+            + _percent(nrr)
+            + "   GRR (12 months) "
+            + _percent(grr)
+            + "   logo churn this month "
+            + _percent(churn)
         )
     return lines
 
@@ -86,13 +97,17 @@ def quarantine_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
         "select sum(rows_landed), sum(rows_staged), sum(rows_quarantined) "
         "from quarantine.landing_reconciliation",
     )[0]
-    lines = [f"Landed {landed or 0:,} rows: {staged or 0:,} staged, {quarantined or 0:,} quarantined"]
+    lines = [
+        f"Landed {landed or 0:,} rows: {staged or 0:,} staged, {quarantined or 0:,} quarantined"
+    ]
     for reason, count, tables in _rows(
         connection,
         "select quarantine_reason, count(*), count(distinct source_table) "
         "from quarantine.quarantined_rows group by all order by quarantine_reason",
     ):
-        lines.append(f"  {reason:<20}{count:>10,} rows in {tables} table{'s' if tables > 1 else ''}")
+        lines.append(
+            f"  {reason:<20}{count:>10,} rows in {tables} table{'s' if tables > 1 else ''}"
+        )
     if quarantined:
         lines.append("  (each row with its file, position and text: quarantine.quarantined_rows)")
     absent = _rows(connection, "select source_table from raw._landing_loads where is_absent")

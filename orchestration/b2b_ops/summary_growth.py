@@ -44,7 +44,9 @@ def _money(value: float | None) -> str:
     return "n/a" if value is None else f"{value:,.0f}"
 
 
-def channel_lines(connection: duckdb.DuckDBPyConnection, start: dt.date, last_month: dt.date) -> list[str]:
+def channel_lines(
+    connection: duckdb.DuckDBPyConnection, start: dt.date, last_month: dt.date
+) -> list[str]:
     # CAC of a quarter = the quarter's spend / its new customers (not an
     # average of monthly CACs); LTV is the one of the quarter's last month.
     rows = connection.execute(
@@ -80,7 +82,9 @@ def channel_lines(connection: duckdb.DuckDBPyConnection, start: dt.date, last_mo
     return lines
 
 
-def referral_line(connection: duckdb.DuckDBPyConnection, start: dt.date, last_month: dt.date) -> str:
+def referral_line(
+    connection: duckdb.DuckDBPyConnection, start: dt.date, last_month: dt.date
+) -> str:
     referred, new_customers, rebates = connection.execute(
         "select sum(new_customers_from_referrals), sum(new_customers), sum(rebates_owed) "
         "from marts.mart_referrals where month between ? and ?",

@@ -64,7 +64,8 @@ def risk_rate_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
     lines = [f"  {'risk level':<18}" + "".join(f"{f'{h} days':>10}" for h in horizons)]
     for level in RISK_LEVELS:
         lines.append(
-            f"  {level:<18}" + "".join(f"{_percent(rates.get((f'risk_{level}', h))):>10}" for h in horizons)
+            f"  {level:<18}"
+            + "".join(f"{_percent(rates.get((f'risk_{level}', h))):>10}" for h in horizons)
         )
     return lines
 
@@ -73,7 +74,8 @@ def summary_lines(connection: duckdb.DuckDBPyConnection, as_of: dt.date) -> list
     if not _backtest_exists(connection):
         return []
     high_risk_today = connection.execute(
-        "select count(*) from marts.fct_account_health where as_of_date = ? and risk_level = 'high'", [as_of]
+        "select count(*) from marts.fct_account_health where as_of_date = ? and risk_level = 'high'",
+        [as_of],
     ).fetchone()
     return [
         f"Churn warning backtest (weekly snapshots; churn within {SUMMARY_HORIZON_DAYS} days)",

@@ -53,7 +53,12 @@ def handmade_build(tmp_path_factory) -> dict:
         },
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return {"warehouse": warehouse, "landing": HANDMADE_LANDING, "stdout": result.stdout, "stderr": result.stderr}
+    return {
+        "warehouse": warehouse,
+        "landing": HANDMADE_LANDING,
+        "stdout": result.stdout,
+        "stderr": result.stderr,
+    }
 
 
 DEMO_AS_OF = dt.date(2026, 6, 30)
@@ -69,16 +74,31 @@ def demo_build(tmp_path_factory) -> dict:
 
     root = tmp_path_factory.mktemp("demo_s")
     landing, truth, warehouse = root / "landing", root / "ground_truth", root / "w.duckdb"
-    generate(size="S", seed=42, as_of=DEMO_AS_OF, landing_dir=landing, truth_dir=truth,
-             file_format="csv", dirty_rate=DEMO_DIRTY_RATE)
+    generate(
+        size="S",
+        seed=42,
+        as_of=DEMO_AS_OF,
+        landing_dir=landing,
+        truth_dir=truth,
+        file_format="csv",
+        dirty_rate=DEMO_DIRTY_RATE,
+    )
     result = run_cli(
         ["build"],
-        {"B2B_OPS_LANDING_DIR": str(landing), "B2B_OPS_AS_OF_DATE": DEMO_AS_OF.isoformat(),
-         "B2B_OPS_WAREHOUSE": str(warehouse)},
+        {
+            "B2B_OPS_LANDING_DIR": str(landing),
+            "B2B_OPS_AS_OF_DATE": DEMO_AS_OF.isoformat(),
+            "B2B_OPS_WAREHOUSE": str(warehouse),
+        },
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    return {"landing": landing, "truth": truth, "warehouse": warehouse,
-            "stdout": result.stdout, "as_of": DEMO_AS_OF}
+    return {
+        "landing": landing,
+        "truth": truth,
+        "warehouse": warehouse,
+        "stdout": result.stdout,
+        "as_of": DEMO_AS_OF,
+    }
 
 
 @pytest.fixture()

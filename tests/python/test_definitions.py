@@ -5,16 +5,13 @@ behave. A full materialization runs in the handmade_build fixture."""
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 from dagster import DagsterInstance, RunRequest, SkipReason, build_sensor_context
 
 from b2b_ops.assets import DBT_PROJECT
 from b2b_ops.definitions import defs, new_landing_files
-from b2b_ops.settings import PROJECT_DIR
-
-from conftest import HANDMADE_LANDING, query
+from conftest import query
 
 MANIFEST = json.loads(DBT_PROJECT.manifest_path.read_text())
 
@@ -26,7 +23,9 @@ def test_every_dbt_model_is_an_asset_in_its_folder_group():
         node = graph.get(key)
         if node.is_materializable:
             groups.setdefault(node.group_name, set()).add(key.path[-1])
-    models = {node["name"] for node in MANIFEST["nodes"].values() if node["resource_type"] == "model"}
+    models = {
+        node["name"] for node in MANIFEST["nodes"].values() if node["resource_type"] == "model"
+    }
     materialized = set().union(*groups.values())
     assert models <= materialized
     assert "dim_accounts" in groups["marts"]
@@ -74,12 +73,20 @@ def test_new_landing_files_sensor_fires_once_per_change(tmp_path, monkeypatch):
 @pytest.mark.slow
 def test_full_refresh_through_dagster_publishes_marts_and_segments(handmade_build):
     published = handmade_build["warehouse"].parent / "published" / "b2b_ops.duckdb"
-    tables = {row[0] for row in query(published, "select table_name from information_schema.tables")}
+    tables = {
+        row[0] for row in query(published, "select table_name from information_schema.tables")
+    }
     assert {"dim_accounts", "fct_mrr_movements", "account_segments"} <= tables
     # Only the marts are published: no staging, raw or quarantine.
-    schemas = {row[0] for row in query(published, "select distinct table_schema from information_schema.tables")}
+    schemas = {
+        row[0]
+        for row in query(published, "select distinct table_schema from information_schema.tables")
+    }
     assert schemas == {"marts"}
-    segments = query(handmade_build["warehouse"], "select count(*), min(model_run_id) from marts.account_segments")
+    segments = query(
+        handmade_build["warehouse"],
+        "select count(*), min(model_run_id) from marts.account_segments",
+    )
     # Customers only: acc_1 and acc_3 pay now, acc_2 paid in February 2025
     # (inside the 365-day RFM window); the trial and the prospect are left out.
     assert segments[0][0] == 3 and segments[0][1]

@@ -10,7 +10,6 @@ import json
 import pytest
 
 from b2b_ops.demo_data import generate
-
 from conftest import query, run_cli
 
 pytestmark = pytest.mark.slow
@@ -24,13 +23,21 @@ def dirty_demo(tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("dirty_demo")
     landing, truth, warehouse = root / "landing", root / "ground_truth", root / "w.duckdb"
     generate(
-        size="XS", seed=7, as_of=DEMO_AS_OF, landing_dir=landing, truth_dir=truth,
-        file_format="csv", dirty_rate=DIRTY_RATE,
+        size="XS",
+        seed=7,
+        as_of=DEMO_AS_OF,
+        landing_dir=landing,
+        truth_dir=truth,
+        file_format="csv",
+        dirty_rate=DIRTY_RATE,
     )
     result = run_cli(
         ["build"],
-        {"B2B_OPS_LANDING_DIR": str(landing), "B2B_OPS_AS_OF_DATE": DEMO_AS_OF.isoformat(),
-         "B2B_OPS_WAREHOUSE": str(warehouse)},
+        {
+            "B2B_OPS_LANDING_DIR": str(landing),
+            "B2B_OPS_AS_OF_DATE": DEMO_AS_OF.isoformat(),
+            "B2B_OPS_WAREHOUSE": str(warehouse),
+        },
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     return {"landing": landing, "truth": truth, "warehouse": warehouse, "stdout": result.stdout}
@@ -72,14 +79,27 @@ def test_landed_counts_match_the_files(dirty_demo):
     manifest = json.loads((dirty_demo["truth"] / "manifest.json").read_text())
     written = {table: int(entry["rows"]) for table, entry in manifest["tables"].items()}
     landed = dict(
-        query(dirty_demo["warehouse"], "select source_table, rows_landed from quarantine.landing_reconciliation")
+        query(
+            dirty_demo["warehouse"],
+            "select source_table, rows_landed from quarantine.landing_reconciliation",
+        )
     )
     assert landed == written
 
 
 def test_demo_marts_have_every_tier_and_the_summary(dirty_demo):
-    tiers = {row[0] for row in query(dirty_demo["warehouse"], "select distinct value_tier from marts.dim_accounts")}
+    tiers = {
+        row[0]
+        for row in query(
+            dirty_demo["warehouse"], "select distinct value_tier from marts.dim_accounts"
+        )
+    }
     assert tiers == {"high", "mid", "low"}
-    stages = {row[0] for row in query(dirty_demo["warehouse"], "select distinct lifecycle_stage from marts.dim_accounts")}
+    stages = {
+        row[0]
+        for row in query(
+            dirty_demo["warehouse"], "select distinct lifecycle_stage from marts.dim_accounts"
+        )
+    }
     assert {"paying", "churned", "trial"} <= stages
     assert "Accounts by value tier and lifecycle stage" in dirty_demo["stdout"]

@@ -30,28 +30,114 @@ DIRTY_RATE = 0.05
 # The contract's landing tables, copied from docs/data-contract.md on purpose
 # (not imported from the generator), so a drift on either side fails here.
 CONTRACT: dict[str, list[str]] = {
-    "crm/accounts": ["account_id", "account_name", "industry", "country", "employee_count",
-                     "acquisition_channel", "csm_owner_id", "created_at", "updated_at"],
-    "crm/contacts": ["contact_id", "account_id", "full_name", "email", "phone", "job_title", "buying_role",
-                     "created_at"],
-    "crm/leads": ["lead_id", "company_name", "industry", "acquisition_channel", "campaign_id",
-                  "referred_by_account_id", "status", "created_at", "converted_account_id", "converted_at"],
-    "crm/opportunities": ["opportunity_id", "account_id", "opportunity_type", "product_module", "amount",
-                          "currency", "stage", "created_at", "closed_at"],
-    "billing/subscriptions": ["subscription_id", "account_id", "product_module", "plan", "mrr_amount",
-                              "currency", "started_on", "ended_on"],
-    "billing/invoices": ["invoice_id", "account_id", "subscription_id", "issued_at", "amount", "currency",
-                         "status", "paid_at"],
+    "crm/accounts": [
+        "account_id",
+        "account_name",
+        "industry",
+        "country",
+        "employee_count",
+        "acquisition_channel",
+        "csm_owner_id",
+        "created_at",
+        "updated_at",
+    ],
+    "crm/contacts": [
+        "contact_id",
+        "account_id",
+        "full_name",
+        "email",
+        "phone",
+        "job_title",
+        "buying_role",
+        "created_at",
+    ],
+    "crm/leads": [
+        "lead_id",
+        "company_name",
+        "industry",
+        "acquisition_channel",
+        "campaign_id",
+        "referred_by_account_id",
+        "status",
+        "created_at",
+        "converted_account_id",
+        "converted_at",
+    ],
+    "crm/opportunities": [
+        "opportunity_id",
+        "account_id",
+        "opportunity_type",
+        "product_module",
+        "amount",
+        "currency",
+        "stage",
+        "created_at",
+        "closed_at",
+    ],
+    "billing/subscriptions": [
+        "subscription_id",
+        "account_id",
+        "product_module",
+        "plan",
+        "mrr_amount",
+        "currency",
+        "started_on",
+        "ended_on",
+    ],
+    "billing/invoices": [
+        "invoice_id",
+        "account_id",
+        "subscription_id",
+        "issued_at",
+        "amount",
+        "currency",
+        "status",
+        "paid_at",
+    ],
     "product/trials": ["trial_id", "account_id", "product_module", "started_at", "ends_at"],
-    "product/events": ["event_id", "account_id", "user_id", "event_type", "feature", "occurred_at",
-                       "duration_seconds"],
-    "support/tickets": ["ticket_id", "account_id", "requester_contact_id", "category", "priority", "status",
-                        "created_at", "first_response_at", "solved_at", "csat_score"],
-    "survey/nps_responses": ["response_id", "account_id", "contact_id", "score", "comment", "responded_at"],
+    "product/events": [
+        "event_id",
+        "account_id",
+        "user_id",
+        "event_type",
+        "feature",
+        "occurred_at",
+        "duration_seconds",
+    ],
+    "support/tickets": [
+        "ticket_id",
+        "account_id",
+        "requester_contact_id",
+        "category",
+        "priority",
+        "status",
+        "created_at",
+        "first_response_at",
+        "solved_at",
+        "csat_score",
+    ],
+    "survey/nps_responses": [
+        "response_id",
+        "account_id",
+        "contact_id",
+        "score",
+        "comment",
+        "responded_at",
+    ],
     "marketing/campaigns": ["campaign_id", "campaign_name", "channel", "started_on", "ended_on"],
     "marketing/spend": ["spend_date", "campaign_id", "channel", "amount", "currency"],
-    "marketing/email_sends": ["send_id", "campaign_id", "experiment_id", "variant", "lead_id", "contact_id",
-                              "sent_at", "opened_at", "clicked_at", "converted_at"],
+    "marketing/email_sends": [
+        "send_id",
+        "campaign_id",
+        "experiment_id",
+        "variant",
+        "lead_id",
+        "contact_id",
+        "sent_at",
+        "opened_at",
+        "clicked_at",
+        "converted_at",
+    ],
 }
 # Primary keys (accounts: one row per version).
 KEYS: dict[str, list[str]] = {table: [columns[0]] for table, columns in CONTRACT.items()} | {
@@ -85,22 +171,48 @@ DIRTY_SPECS: dict[str, dict[str, object]] = {
     "crm/accounts": {"recorded": "updated_at", "number": ("employee_count", 0, None)},
     "crm/contacts": {"recorded": "created_at", "fk": ("account_id", "crm/accounts")},
     "crm/leads": {"recorded": "created_at", "fk": ("campaign_id", "marketing/campaigns")},
-    "crm/opportunities": {"recorded": "created_at", "number": ("amount", 0, None), "currency": "currency",
-                          "fk": ("account_id", "crm/accounts")},
-    "billing/subscriptions": {"recorded": "started_on", "number": ("mrr_amount", 0, None),
-                              "currency": "currency", "fk": ("account_id", "crm/accounts"), "no_future": True},
-    "billing/invoices": {"recorded": "issued_at", "number": ("amount", 0, None), "currency": "currency",
-                         "fk": ("account_id", "crm/accounts")},
+    "crm/opportunities": {
+        "recorded": "created_at",
+        "number": ("amount", 0, None),
+        "currency": "currency",
+        "fk": ("account_id", "crm/accounts"),
+    },
+    "billing/subscriptions": {
+        "recorded": "started_on",
+        "number": ("mrr_amount", 0, None),
+        "currency": "currency",
+        "fk": ("account_id", "crm/accounts"),
+        "no_future": True,
+    },
+    "billing/invoices": {
+        "recorded": "issued_at",
+        "number": ("amount", 0, None),
+        "currency": "currency",
+        "fk": ("account_id", "crm/accounts"),
+    },
     "product/trials": {"recorded": "started_at", "fk": ("account_id", "crm/accounts")},
-    "product/events": {"recorded": "occurred_at", "number": ("duration_seconds", 0, None),
-                       "fk": ("account_id", "crm/accounts")},
-    "support/tickets": {"recorded": "created_at", "number": ("csat_score", 1, 5),
-                        "fk": ("account_id", "crm/accounts")},
-    "survey/nps_responses": {"recorded": "responded_at", "number": ("score", 0, 10),
-                             "fk": ("account_id", "crm/accounts")},
+    "product/events": {
+        "recorded": "occurred_at",
+        "number": ("duration_seconds", 0, None),
+        "fk": ("account_id", "crm/accounts"),
+    },
+    "support/tickets": {
+        "recorded": "created_at",
+        "number": ("csat_score", 1, 5),
+        "fk": ("account_id", "crm/accounts"),
+    },
+    "survey/nps_responses": {
+        "recorded": "responded_at",
+        "number": ("score", 0, 10),
+        "fk": ("account_id", "crm/accounts"),
+    },
     "marketing/campaigns": {"recorded": "started_on", "no_future": True},
-    "marketing/spend": {"recorded": "spend_date", "number": ("amount", 0, None), "currency": "currency",
-                        "fk": ("campaign_id", "marketing/campaigns")},
+    "marketing/spend": {
+        "recorded": "spend_date",
+        "number": ("amount", 0, None),
+        "currency": "currency",
+        "fk": ("campaign_id", "marketing/campaigns"),
+    },
     "marketing/email_sends": {"recorded": "sent_at", "fk": ("campaign_id", "marketing/campaigns")},
 }
 CURRENCIES = {"USD", "EUR", "GBP", "JPY", "CAD", "AUD"}
@@ -112,10 +224,19 @@ NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 # ---------------------------------------------------------------- fixtures
 
-def _generate(root: Path, size: str = "XS", seed: int = 42, file_format: str = "csv",
-              dirty_rate: float = 0.0) -> Path:
-    generate(size=size, seed=seed, as_of=AS_OF, landing_dir=root / "landing", truth_dir=root / "truth",
-             file_format=file_format, dirty_rate=dirty_rate)
+
+def _generate(
+    root: Path, size: str = "XS", seed: int = 42, file_format: str = "csv", dirty_rate: float = 0.0
+) -> Path:
+    generate(
+        size=size,
+        seed=seed,
+        as_of=AS_OF,
+        landing_dir=root / "landing",
+        truth_dir=root / "truth",
+        file_format=file_format,
+        dirty_rate=dirty_rate,
+    )
     return root
 
 
@@ -169,6 +290,7 @@ def stamp(values: pd.Series) -> pd.Series:
 
 # ---------------------------------------------------------------- files and formats
 
+
 @pytest.mark.parametrize("file_format", ["csv", "parquet"])
 def test_same_seed_gives_identical_bytes(
     xs: Path, xs_parquet: Path, tmp_path: Path, file_format: str
@@ -200,7 +322,9 @@ def test_every_table_has_the_contract_columns_in_order(xs: Path, xs_parquet: Pat
 
 def test_csv_and_parquet_hold_the_same_rows(xs: Path, xs_parquet: Path) -> None:
     for table in CONTRACT:
-        pd.testing.assert_frame_equal(read(xs, table), read(xs_parquet, table, "parquet"), obj=table)
+        pd.testing.assert_frame_equal(
+            read(xs, table), read(xs_parquet, table, "parquet"), obj=table
+        )
 
 
 def test_manifest_counts_rows_and_names_files(xs: Path) -> None:
@@ -212,6 +336,7 @@ def test_manifest_counts_rows_and_names_files(xs: Path) -> None:
 
 
 # ---------------------------------------------------------------- clean data
+
 
 def test_every_clean_timestamp_is_well_formed_and_before_as_of(xs: Path) -> None:
     for table, columns in CONTRACT.items():
@@ -257,7 +382,8 @@ def test_related_rows_agree(xs: Path) -> None:
     # Converted leads: the account was created when the lead converted.
     leads = read(xs, "crm/leads")
     converted = leads[leads["converted_account_id"] != ""].merge(
-        accounts, left_on="converted_account_id", right_on="account_id")
+        accounts, left_on="converted_account_id", right_on="account_id"
+    )
     assert (converted["converted_at"] == converted["created_at_y"]).all()
     # A ticket's requester is a contact of the ticket's account.
     contacts = read(xs, "crm/contacts").set_index("contact_id")["account_id"]
@@ -269,12 +395,17 @@ def test_related_rows_agree(xs: Path) -> None:
     assert set(subs["account_id"]) == core
     # Currency follows the account's country.
     country = accounts.set_index("account_id")["country"]
-    expected = subs["account_id"].map(country).map(
-        {"US": "USD", "GB": "GBP", "JP": "JPY", "CA": "CAD", "AU": "AUD"}).fillna("EUR")
+    expected = (
+        subs["account_id"]
+        .map(country)
+        .map({"US": "USD", "GB": "GBP", "JP": "JPY", "CA": "CAD", "AU": "AUD"})
+        .fillna("EUR")
+    )
     assert (subs["currency"] == expected).all()
 
 
 # ---------------------------------------------------------------- dirty mode
+
 
 def _reasons(root: Path, table: str) -> pd.DataFrame:
     """A small stand-in for the staging layer: which quarantine reasons each row triggers."""
@@ -285,8 +416,12 @@ def _reasons(root: Path, table: str) -> pd.DataFrame:
     reasons["missing_key"] = (frame[key] == "").any(axis=1)
     reasons["duplicate_key"] = frame.duplicated(subset=key, keep="first") & ~reasons["missing_key"]
     recorded = frame[spec["recorded"]]
-    parsed = pd.to_datetime(recorded.where(recorded.str.match(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?$")),
-                            utc=True, format="ISO8601", errors="coerce")
+    parsed = pd.to_datetime(
+        recorded.where(recorded.str.match(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?$")),
+        utc=True,
+        format="ISO8601",
+        errors="coerce",
+    )
     reasons["unparseable_date"] = (recorded != "") & parsed.isna()
     reasons["future_timestamp"] = parsed > pd.Timestamp.now(tz="UTC")
     if "number" in spec:
@@ -352,12 +487,15 @@ def test_zero_dirty_rate_records_zero_defects(xs: Path) -> None:
 
 # ---------------------------------------------------------------- planted behaviour (size S)
 
+
 def _churn_days(subs: pd.DataFrame) -> pd.Series:
     """First day with no running subscription after an account first paid (accounts that churned)."""
     churn = {}
     start = stamp(subs["started_on"])
     end = stamp(subs["ended_on"])
-    for account, rows in subs.assign(start=start, end=end).sort_values("start").groupby("account_id"):
+    for account, rows in (
+        subs.assign(start=start, end=end).sort_values("start").groupby("account_id")
+    ):
         covered_until = None
         for row in rows.itertuples():
             if covered_until is not None and row.start > covered_until:
@@ -438,7 +576,9 @@ def test_trial_signal_predicts_conversion(s_root: Path) -> None:
     assert abs(rate[False] - 0.15) < 0.04
     # The landing events carry exactly the planted signal.
     truth = pd.read_csv(s_root / "truth" / "trials.csv")
-    assert (trials.set_index("trial_id")["signal"] == truth.set_index("trial_id")["has_planted_signal"]).all()
+    assert (
+        trials.set_index("trial_id")["signal"] == truth.set_index("trial_id")["has_planted_signal"]
+    ).all()
 
 
 def test_experiment_treatment_converts_better(s_root: Path) -> None:
@@ -469,7 +609,9 @@ def test_churners_log_in_and_score_less_before_churn(s_root: Path) -> None:
     window = pd.Timedelta(days=56)
     ratios, silent_days = [], []
     for account, day in churn.items():
-        before = max(first_paid[account] + pd.Timedelta(days=30), day - window - pd.Timedelta(days=90))
+        before = max(
+            first_paid[account] + pd.Timedelta(days=30), day - window - pd.Timedelta(days=90)
+        )
         if day - window - before < pd.Timedelta(days=28):
             continue  # too short a history to have a normal rate
         mine = logins.loc[logins["account_id"] == account, "day"]

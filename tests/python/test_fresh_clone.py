@@ -33,8 +33,13 @@ def fresh_clone(tmp_path_factory):
 
 def test_make_demo_on_a_fresh_clone(fresh_clone):
     result = subprocess.run(
-        ["make", "demo", "SIZE=XS"], cwd=fresh_clone, env=clean_environment(),
-        capture_output=True, text=True, check=False, timeout=1200,
+        ["make", "demo", "SIZE=XS"],
+        cwd=fresh_clone,
+        env=clean_environment(),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=1200,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "Accounts by value tier and lifecycle stage" in result.stdout
@@ -47,8 +52,13 @@ def test_make_test_on_a_fresh_clone(fresh_clone):
     # The whole suite would run this test again; one fast module proves the
     # command sets up and runs pytest in the clone.
     result = subprocess.run(
-        ["make", "test", "PYTEST_ARGS=tests/python/test_settings.py"], cwd=fresh_clone,
-        env=clean_environment(), capture_output=True, text=True, check=False, timeout=1200,
+        ["make", "test", "PYTEST_ARGS=tests/python/test_settings.py"],
+        cwd=fresh_clone,
+        env=clean_environment(),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=1200,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert " passed" in result.stdout

@@ -17,7 +17,6 @@ from scipy.stats import chi2_contingency, norm
 from b2b_ops import summary_growth
 from b2b_ops.demo_data.config import CHANNEL_CAC_USD
 from b2b_ops.settings import PROJECT_DIR
-
 from conftest import query
 
 # The SQL normal CDF (Abramowitz-Stegun 7.1.26) is within 1.5e-7 of the exact
@@ -41,18 +40,34 @@ def dbt_show_inline(sql: str, warehouse: Path, tmp_path: Path) -> list[dict]:
     """Run one inline query through dbt, so the project's macros render it as
     the models do, and return its rows."""
     result = subprocess.run(
-        [str(Path(sys.executable).with_name("dbt")), "--quiet", "show", "--inline", sql,
-         "--output", "json", "--limit", "-1", "--profiles-dir", str(PROJECT_DIR),
-         "--vars", json.dumps({"as_of_date": "2025-06-30"})],
+        [
+            str(Path(sys.executable).with_name("dbt")),
+            "--quiet",
+            "show",
+            "--inline",
+            sql,
+            "--output",
+            "json",
+            "--limit",
+            "-1",
+            "--profiles-dir",
+            str(PROJECT_DIR),
+            "--vars",
+            json.dumps({"as_of_date": "2025-06-30"}),
+        ],
         cwd=PROJECT_DIR,
-        env={**os.environ, "B2B_OPS_WAREHOUSE": str(warehouse),
-             "DBT_TARGET_PATH": str(tmp_path / "target"), "DBT_LOG_PATH": str(tmp_path / "logs")},
+        env={
+            **os.environ,
+            "B2B_OPS_WAREHOUSE": str(warehouse),
+            "DBT_TARGET_PATH": str(tmp_path / "target"),
+            "DBT_LOG_PATH": str(tmp_path / "logs"),
+        },
         capture_output=True,
         text=True,
         check=False,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return json.loads(result.stdout[result.stdout.index("{"):])["show"]
+    return json.loads(result.stdout[result.stdout.index("{") :])["show"]
 
 
 def scipy_two_proportion_p_value(x1: int, n1: int, x2: int, n2: int) -> float:
@@ -65,9 +80,9 @@ def scipy_two_proportion_p_value(x1: int, n1: int, x2: int, n2: int) -> float:
 def test_normal_cdf_macro_matches_scipy(handmade_build, tmp_path):
     values = ", ".join(f"({point})" for point in CDF_POINTS)
     rows = dbt_show_inline(
-        "select z, {{ growth_normal_cdf('z') }} as cdf "
-        f"from (values {values}) as cases (z)",
-        handmade_build["warehouse"], tmp_path,
+        f"select z, {{{{ growth_normal_cdf('z') }}}} as cdf from (values {values}) as cases (z)",
+        handmade_build["warehouse"],
+        tmp_path,
     )
     assert len(rows) == len(CDF_POINTS)
     for row in rows:
@@ -80,7 +95,8 @@ def test_two_proportion_p_values_match_scipy(handmade_build, tmp_path):
         "select x1, n1, x2, n2, "
         "{{ growth_two_sided_p_value(growth_two_proportion_z('x1', 'n1', 'x2', 'n2')) }} as p_value "
         f"from (values {values}) as cases (x1, n1, x2, n2)",
-        handmade_build["warehouse"], tmp_path,
+        handmade_build["warehouse"],
+        tmp_path,
     )
     assert len(rows) == len(TWO_PROPORTION_CASES)
     for row in rows:
@@ -106,16 +122,19 @@ def test_demo_experiment_matches_scipy_and_covers_the_planted_difference(demo_bu
         "and treatment.variant = 'treatment'",
     )
     assert len(rows) == 1
-    sends, conversions, control_sends, control_conversions, p_value, ci_lower, ci_upper, srm = rows[0]
+    sends, conversions, control_sends, control_conversions, p_value, ci_lower, ci_upper, srm = rows[
+        0
+    ]
     assert p_value == pytest.approx(
         scipy_two_proportion_p_value(control_conversions, control_sends, conversions, sends),
         abs=P_VALUE_TOLERANCE,
     )
     # The Wald interval recomputed with scipy's exact 97.5 % quantile.
     rate, control_rate = conversions / sends, control_conversions / control_sends
-    half_width = norm.ppf(0.975) * (
-        rate * (1 - rate) / sends + control_rate * (1 - control_rate) / control_sends
-    ) ** 0.5
+    half_width = (
+        norm.ppf(0.975)
+        * (rate * (1 - rate) / sends + control_rate * (1 - control_rate) / control_sends) ** 0.5
+    )
     assert (ci_lower, ci_upper) == pytest.approx(
         (rate - control_rate - half_width, rate - control_rate + half_width), abs=1e-9
     )

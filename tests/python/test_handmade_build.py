@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from b2b_ops.settings import PROJECT_DIR
-
 from conftest import HANDMADE_AS_OF, query
 
 pytestmark = pytest.mark.slow
@@ -129,9 +128,18 @@ def test_dbt_unit_tests_pass(handmade_build):
     their inputs' column types; they run against the handmade one."""
     dbt = str(Path(sys.executable).with_name("dbt"))
     result = subprocess.run(
-        [dbt, "test", "--select", "test_type:unit", "--project-dir", str(PROJECT_DIR),
-         "--profiles-dir", str(PROJECT_DIR), "--vars",
-         json.dumps({"as_of_date": HANDMADE_AS_OF.isoformat()})],
+        [
+            dbt,
+            "test",
+            "--select",
+            "test_type:unit",
+            "--project-dir",
+            str(PROJECT_DIR),
+            "--profiles-dir",
+            str(PROJECT_DIR),
+            "--vars",
+            json.dumps({"as_of_date": HANDMADE_AS_OF.isoformat()}),
+        ],
         cwd=PROJECT_DIR,
         env={"B2B_OPS_WAREHOUSE": str(handmade_build["warehouse"]), "PATH": "/usr/bin:/bin"},
         capture_output=True,
@@ -153,8 +161,11 @@ def test_structural_break_fails_the_build_with_the_file_and_column(landing_copy,
     events.write_text("\n".join([lines[0].replace("occurred_at", "timestamp"), *lines[1:]]) + "\n")
     result = run_cli(
         ["build"],
-        {"B2B_OPS_LANDING_DIR": str(landing_copy), "B2B_OPS_AS_OF_DATE": "2025-06-30",
-         "B2B_OPS_WAREHOUSE": str(tmp_path / "w.duckdb")},
+        {
+            "B2B_OPS_LANDING_DIR": str(landing_copy),
+            "B2B_OPS_AS_OF_DATE": "2025-06-30",
+            "B2B_OPS_WAREHOUSE": str(tmp_path / "w.duckdb"),
+        },
     )
     assert result.returncode == 1
     assert f"error: {events}: required column 'occurred_at' is missing" in result.stderr

@@ -26,8 +26,11 @@ LOOKBACK_DAYS = 60  # the backtest horizon the planted-churner checks use
 def _build(landing: Path, as_of: dt.date, warehouse: Path) -> None:
     result = run_cli(
         ["build"],
-        {"B2B_OPS_LANDING_DIR": str(landing), "B2B_OPS_AS_OF_DATE": as_of.isoformat(),
-         "B2B_OPS_WAREHOUSE": str(warehouse)},
+        {
+            "B2B_OPS_LANDING_DIR": str(landing),
+            "B2B_OPS_AS_OF_DATE": as_of.isoformat(),
+            "B2B_OPS_WAREHOUSE": str(warehouse),
+        },
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
 
@@ -48,8 +51,15 @@ def xs_two_builds(tmp_path_factory) -> dict:
 
     root = tmp_path_factory.mktemp("health_pit")
     landing = root / "landing"
-    generate(size="XS", seed=11, as_of=XS_AS_OF, landing_dir=landing, truth_dir=root / "truth",
-             file_format="csv", dirty_rate=0.0)
+    generate(
+        size="XS",
+        seed=11,
+        as_of=XS_AS_OF,
+        landing_dir=landing,
+        truth_dir=root / "truth",
+        file_format="csv",
+        dirty_rate=0.0,
+    )
     early, late = root / "early.duckdb", root / "late.duckdb"
     _build(landing, EARLY_AS_OF, early)
     _build(landing, XS_AS_OF, late)
@@ -73,7 +83,9 @@ def test_health_rows_do_not_change_when_later_data_arrives(xs_two_builds):
 
 
 def test_the_early_build_has_no_row_after_its_as_of_date(xs_two_builds):
-    latest = query(xs_two_builds["early"], "select max(as_of_date) from marts.fct_account_health")[0][0]
+    latest = query(xs_two_builds["early"], "select max(as_of_date) from marts.fct_account_health")[
+        0
+    ][0]
     assert latest == EARLY_AS_OF
 
 
@@ -105,7 +117,9 @@ def _share_caught(warehouse: Path, churners: list[tuple[str, dt.date]], conditio
 
 @pytest.fixture(scope="module")
 def planted(demo_build) -> list[tuple[str, dt.date]]:
-    first = query(demo_build["warehouse"], "select min(as_of_date) from marts.fct_account_health")[0][0]
+    first = query(demo_build["warehouse"], "select min(as_of_date) from marts.fct_account_health")[
+        0
+    ][0]
     churners = _planted_churners(demo_build["truth"], first)
     # S plants about 50 churners with a full lookback; fewer means the demo changed.
     assert len(churners) >= 30
@@ -132,7 +146,11 @@ def test_no_login_flag_finds_the_planted_long_silences(demo_build, planted):
 
 def test_high_risk_accounts_are_planted_churners(demo_build):
     with (demo_build["truth"] / "accounts.csv").open() as handle:
-        planted_ids = {row["account_id"] for row in csv.DictReader(handle) if row["is_planted_churner"] == "true"}
+        planted_ids = {
+            row["account_id"]
+            for row in csv.DictReader(handle)
+            if row["is_planted_churner"] == "true"
+        }
     high_risk = {
         account_id
         for (account_id,) in query(
@@ -163,7 +181,10 @@ def test_backtest_churn_rates_separate_the_risk_levels(demo_build):
 def test_trial_signal_matches_the_planted_truth(demo_build):
     with (demo_build["truth"] / "trials.csv").open() as handle:
         truth = {row["trial_id"]: row for row in csv.DictReader(handle)}
-    built = query(demo_build["warehouse"], "select trial_id, is_high_conversion_signal, is_converted from marts.fct_trials")
+    built = query(
+        demo_build["warehouse"],
+        "select trial_id, is_high_conversion_signal, is_converted from marts.fct_trials",
+    )
     matched = [row for row in built if row[0] in truth]
     assert len(matched) >= 0.99 * len(truth)
     # The generator plants the signal and conversions exactly; the marts

@@ -10,10 +10,9 @@ import duckdb
 import pytest
 
 from b2b_ops.landing import StructuralBreakError, load_landing, read_table_specs
-
 from conftest import query
 
-LOADED_AT = dt.datetime(2025, 7, 1, tzinfo=dt.timezone.utc)
+LOADED_AT = dt.datetime(2025, 7, 1, tzinfo=dt.UTC)
 
 
 def rewrite_header(path: Path, old: str, new: str) -> None:
@@ -34,7 +33,9 @@ def test_every_record_lands_with_its_position(landing_copy, tmp_path):
     by_name = {result.spec.name: result for result in results}
     # crm/accounts.csv has 7 data rows (one is a second version of acc_1).
     assert by_name["crm/accounts"].rows_landed == 7
-    rows = query(warehouse, "select _landing_row_number, account_id from raw.crm__accounts order by 1")
+    rows = query(
+        warehouse, "select _landing_row_number, account_id from raw.crm__accounts order by 1"
+    )
     assert [row[0] for row in rows] == [1, 2, 3, 4, 5, 6, 7]
     assert rows[2][1] == "acc_2"
 
@@ -126,7 +127,7 @@ def test_csv_and_parquet_for_one_table_is_ambiguous(landing_copy, tmp_path):
 def test_ragged_and_multiline_records_still_land(landing_copy, tmp_path):
     spend = landing_copy / "marketing" / "spend.csv"
     with spend.open("a") as handle:
-        handle.write('2024-03-01,cmp_1,industry_summit,10,USD,extra,fields\n')
+        handle.write("2024-03-01,cmp_1,industry_summit,10,USD,extra,fields\n")
         handle.write('2024-03-02,"cmp\n1",industry_summit,5,USD\n')
         handle.write("2024-03-03,cmp_1\n")
     load_landing(landing_copy, tmp_path / "w.duckdb", loaded_at=LOADED_AT)

@@ -30,23 +30,39 @@ ACTIONS_SQL = (
 def test_summary_prints_the_quarter_scorecard_and_actions_by_kind(demo_build):
     stdout = demo_build["stdout"]
     assert "Playbook KPIs 2026-Q2" in stdout
-    for label in ("annual retention", "upsell rate of high-value accounts", "NPS",
-                  "share of new customers from referrals", "referral conversion",
-                  "lead-to-trial rate", "trial-to-paid rate", "CAC", "LTV of high-value accounts"):
+    for label in (
+        "annual retention",
+        "upsell rate of high-value accounts",
+        "NPS",
+        "share of new customers from referrals",
+        "referral conversion",
+        "lead-to-trial rate",
+        "trial-to-paid rate",
+        "CAC",
+        "LTV of high-value accounts",
+    ):
         assert f"  {label}" in stdout, label
     assert "Next actions:" in stdout
-    counts = dict(query(demo_build["warehouse"],
-                        "select action, count(*) from marts.mart_account_next_actions group by action"))
+    counts = dict(
+        query(
+            demo_build["warehouse"],
+            "select action, count(*) from marts.mart_account_next_actions group by action",
+        )
+    )
     assert counts, "the S demo should fire some actions"
     for action, count in counts.items():
-        assert any(line.split()[:1] == [action] and line.split()[-1] == f"{count:,}"
-                   for line in stdout.splitlines()), action
+        assert any(
+            line.split()[:1] == [action] and line.split()[-1] == f"{count:,}"
+            for line in stdout.splitlines()
+        ), action
 
 
 def test_scorecard_has_months_the_latest_quarter_and_year(demo_build):
-    rows = query(demo_build["warehouse"],
-                 "select period_kind, min(period_start), max(period_start), count(distinct kpi) "
-                 "from marts.mart_kpi_scorecard group by period_kind order by period_kind")
+    rows = query(
+        demo_build["warehouse"],
+        "select period_kind, min(period_start), max(period_start), count(distinct kpi) "
+        "from marts.mart_kpi_scorecard group by period_kind order by period_kind",
+    )
     by_kind = {kind: (first, last, kpis) for kind, first, last, kpis in rows}
     # As of 2026-06-30 the latest complete quarter is Q2 2026 and its year
     # the four quarters from 2025-07; June is the last complete month.
@@ -66,7 +82,9 @@ def _project_copy(target: Path) -> Path:
         shutil.copy(PROJECT_DIR / name, target / name)
     for folder in ("models", "macros", "seeds"):
         shutil.copytree(PROJECT_DIR / folder, target / folder)
-    shutil.copytree(PROJECT_DIR / "tests", target / "tests", ignore=shutil.ignore_patterns("python", "fixtures"))
+    shutil.copytree(
+        PROJECT_DIR / "tests", target / "tests", ignore=shutil.ignore_patterns("python", "fixtures")
+    )
     return target
 
 
@@ -102,21 +120,30 @@ def test_changing_one_rule_changes_exactly_the_accounts_it_touches(demo_build, t
         "DBT_LOG_PATH": str(tmp_path / "logs"),
     }
     dbt_vars = f'{{as_of_date: "{demo_build["as_of"].isoformat()}"}}'
-    for arguments in (["seed", "--select", "playbook_rules", "--full-refresh"],
-                      ["run", "--select", "mart_account_next_actions"]):
-        result = subprocess.run([DBT, *arguments, "--profiles-dir", ".", "--vars", dbt_vars],
-                                cwd=project, env=env, capture_output=True, text=True)
+    for arguments in (
+        ["seed", "--select", "playbook_rules", "--full-refresh"],
+        ["run", "--select", "mart_account_next_actions"],
+    ):
+        result = subprocess.run(
+            [DBT, *arguments, "--profiles-dir", ".", "--vars", dbt_vars],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         assert result.returncode == 0, result.stdout[-3000:]
     after = set(query(warehouse, ACTIONS_SQL))
 
     changed_accounts = {row[0] for row in before ^ after}
     manufacturing_before = {row[0] for row in before if row[2] == "R12"}
     logistics_after = {row[0] for row in after if row[2] == "R12"}
-    due_by_industry = dict(query(
-        warehouse,
-        "select industry, list(account_id) from intermediate.int_playbook_account_signals "
-        "where is_usage_report_due and industry in ('manufacturing', 'logistics') group by industry",
-    ))
+    due_by_industry = dict(
+        query(
+            warehouse,
+            "select industry, list(account_id) from intermediate.int_playbook_account_signals "
+            "where is_usage_report_due and industry in ('manufacturing', 'logistics') group by industry",
+        )
+    )
     assert manufacturing_before and logistics_after
     assert manufacturing_before == set(due_by_industry["manufacturing"])
     assert logistics_after == set(due_by_industry["logistics"])

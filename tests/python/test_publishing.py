@@ -16,7 +16,6 @@ import duckdb
 import pytest
 
 from b2b_ops.publishing import publish
-
 from conftest import HANDMADE_AS_OF, run_cli
 
 ROWS_PER_VERSION = 200_000
@@ -71,11 +70,16 @@ def test_readers_see_old_or_new_never_half_and_never_block(tmp_path):
     write_version(working, 1)
     publish(working, published)
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(published)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", HOLDER, str(published)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert json.loads(holder.stdout.readline()) == {"held_version": 1}
     poller = subprocess.Popen(
-        [sys.executable, "-c", POLLER, str(published), str(stop_file)], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", POLLER, str(published), str(stop_file)],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     # Four refreshes publish while one reader holds the first copy open and
     # another keeps opening new connections.
@@ -109,21 +113,29 @@ def test_a_refresh_runs_while_a_reader_holds_the_published_copy(handmade_build, 
     published = handmade_build["warehouse"].parent / "published" / "b2b_ops.duckdb"
     assert published.exists()
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import duckdb, sys, time\n"
-         "c = duckdb.connect(sys.argv[1], read_only=True)\n"
-         "print(c.execute('select count(*) from marts.dim_accounts').fetchall()[0][0], flush=True)\n"
-         "sys.stdin.readline()\n"
-         "print(c.execute('select count(*) from marts.dim_accounts').fetchall()[0][0], flush=True)\n",
-         str(published)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time\n"
+            "c = duckdb.connect(sys.argv[1], read_only=True)\n"
+            "print(c.execute('select count(*) from marts.dim_accounts').fetchall()[0][0], flush=True)\n"
+            "sys.stdin.readline()\n"
+            "print(c.execute('select count(*) from marts.dim_accounts').fetchall()[0][0], flush=True)\n",
+            str(published),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert holder.stdout.readline().strip() == "5"
     inode_before = published.stat().st_ino
     result = run_cli(
         ["build"],
-        {"B2B_OPS_LANDING_DIR": str(handmade_build["landing"]), "B2B_OPS_AS_OF_DATE": HANDMADE_AS_OF.isoformat(),
-         "B2B_OPS_WAREHOUSE": str(handmade_build["warehouse"])},
+        {
+            "B2B_OPS_LANDING_DIR": str(handmade_build["landing"]),
+            "B2B_OPS_AS_OF_DATE": HANDMADE_AS_OF.isoformat(),
+            "B2B_OPS_WAREHOUSE": str(handmade_build["warehouse"]),
+        },
     )
     output, _ = holder.communicate("\n", timeout=60)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -138,8 +150,11 @@ def test_a_failed_refresh_leaves_the_last_good_copy(handmade_build, landing_copy
     (landing_copy / "crm" / "contacts.csv").write_text("contact_id\ncon_1\n")
     result = run_cli(
         ["build"],
-        {"B2B_OPS_LANDING_DIR": str(landing_copy), "B2B_OPS_AS_OF_DATE": HANDMADE_AS_OF.isoformat(),
-         "B2B_OPS_WAREHOUSE": str(handmade_build["warehouse"])},
+        {
+            "B2B_OPS_LANDING_DIR": str(landing_copy),
+            "B2B_OPS_AS_OF_DATE": HANDMADE_AS_OF.isoformat(),
+            "B2B_OPS_WAREHOUSE": str(handmade_build["warehouse"]),
+        },
     )
     assert result.returncode == 1
     assert "required column 'account_id' is missing" in result.stderr

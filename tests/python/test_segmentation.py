@@ -14,9 +14,33 @@ def three_obvious_groups(per_group: int = 40) -> pd.DataFrame:
     little noise so they are not single points."""
     rng = np.random.default_rng(0)
     centres = {
-        "big": dict(r_score=5, f_score=5, m_score=5, annual_arpu=250_000, logins_last_30d=300, usage_trend=0.5, tickets_last_90d=1),
-        "small": dict(r_score=3, f_score=3, m_score=2, annual_arpu=90_000, logins_last_30d=60, usage_trend=0.0, tickets_last_90d=2),
-        "lapsing": dict(r_score=1, f_score=1, m_score=1, annual_arpu=5_000, logins_last_30d=2, usage_trend=-0.8, tickets_last_90d=12),
+        "big": dict(
+            r_score=5,
+            f_score=5,
+            m_score=5,
+            annual_arpu=250_000,
+            logins_last_30d=300,
+            usage_trend=0.5,
+            tickets_last_90d=1,
+        ),
+        "small": dict(
+            r_score=3,
+            f_score=3,
+            m_score=2,
+            annual_arpu=90_000,
+            logins_last_30d=60,
+            usage_trend=0.0,
+            tickets_last_90d=2,
+        ),
+        "lapsing": dict(
+            r_score=1,
+            f_score=1,
+            m_score=1,
+            annual_arpu=5_000,
+            logins_last_30d=2,
+            usage_trend=-0.8,
+            tickets_last_90d=12,
+        ),
     }
     rows = []
     for group, centre in centres.items():
@@ -56,8 +80,12 @@ def test_labels_are_read_off_the_centroids():
 def test_accounts_without_revenue_or_payments_are_named_so():
     accounts = three_obvious_groups()
     trials = accounts[accounts["group"] == "small"].assign(
-        group="trial", account_id=lambda frame: "trial_" + frame["account_id"],
-        annual_arpu=0.0, r_score=0.0, f_score=0.0, m_score=0.0,
+        group="trial",
+        account_id=lambda frame: "trial_" + frame["account_id"],
+        annual_arpu=0.0,
+        r_score=0.0,
+        f_score=0.0,
+        m_score=0.0,
     )
     everyone = pd.concat([accounts, trials], ignore_index=True)
     joined = everyone.merge(segment_accounts(everyone, k=4).assignments, on="account_id")

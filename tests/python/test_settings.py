@@ -28,6 +28,6 @@ def test_as_of_date_cannot_hide_in_vars():
 
 def test_as_of_date_parses_or_says_how():
     assert parse_as_of_date("2025-06-30") == dt.date(2025, 6, 30)
-    assert parse_as_of_date(None) == dt.datetime.now(dt.timezone.utc).date()
+    assert parse_as_of_date(None) == dt.datetime.now(dt.UTC).date()
     with pytest.raises(SettingsError, match="YYYY-MM-DD"):
         parse_as_of_date("30/06/2025")

@@ -19,17 +19,24 @@ import pytest
 
 from b2b_ops.pipeline import prepare_dagster_home
 from b2b_ops.settings import PROJECT_DIR
-
-from conftest import HANDMADE_AS_OF, HANDMADE_LANDING, run_cli
+from conftest import HANDMADE_AS_OF, HANDMADE_LANDING
 
 pytestmark = pytest.mark.slow
 
 CHROMIUM = shutil.which("chromium")
 ARTIFACTS = PROJECT_DIR / "test-artifacts"
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--hide-scrollbars", "--window-size=1600,1000", "--virtual-time-budget=25000",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--window-size=1600,1000",
+    "--virtual-time-budget=25000",
 ]
 
 
@@ -75,7 +82,10 @@ def stop_group(group_id: int, seconds: float = 30) -> None:
 def chromium(arguments: list[str], profile: Path) -> str:
     result = subprocess.run(
         [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *arguments],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout
@@ -96,7 +106,10 @@ def page_with(url: str, texts: list[str], profile: Path, seconds: float = 180) -
     raise AssertionError(f"{url} never showed {missing} within {seconds} s")
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (make test installs it where it can)")
+@pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="Debian's chromium is not installed (make test installs it where it can)",
+)
 def test_ui_shows_the_assets_and_their_latest_materialization(tmp_path):
     dagster_home = tmp_path / "dagster_home"
     prepare_dagster_home(dagster_home)
@@ -107,18 +120,31 @@ def test_ui_shows_the_assets_and_their_latest_materialization(tmp_path):
     }
     # A refresh recorded in this Dagster instance, so the UI has a materialization to show.
     recorded = subprocess.run(
-        [str(Path(sys.executable).with_name("b2b-ops")), "build"], cwd=PROJECT_DIR,
+        [str(Path(sys.executable).with_name("b2b-ops")), "build"],
+        cwd=PROJECT_DIR,
         env={**os.environ, **environment, "DAGSTER_HOME": str(dagster_home)},
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert recorded.returncode == 0, recorded.stderr[-3000:]
 
     port = free_port()
     server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("dagster")), "dev", "-m", "b2b_ops.definitions",
-         "-h", "127.0.0.1", "-p", str(port)],
-        cwd=PROJECT_DIR, env={**os.environ, **environment, "DAGSTER_HOME": str(dagster_home)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(Path(sys.executable).with_name("dagster")),
+            "dev",
+            "-m",
+            "b2b_ops.definitions",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+        ],
+        cwd=PROJECT_DIR,
+        env={**os.environ, **environment, "DAGSTER_HOME": str(dagster_home)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         start_new_session=True,  # its own process group, stopped as a whole below
     )
     try:
@@ -135,7 +161,9 @@ def test_ui_shows_the_assets_and_their_latest_materialization(tmp_path):
         page_with(graph_url, ["published_marts"], profile)
         for asset_path in ("marts/dim_accounts", "marts/account_segments"):
             asset_page = page_with(
-                f"{base}/assets/{asset_path}", [asset_path.split("/")[1], "Latest materialization"], profile
+                f"{base}/assets/{asset_path}",
+                [asset_path.split("/")[1], "Latest materialization"],
+                profile,
             )
             assert "Never materialized" not in asset_page
         ARTIFACTS.mkdir(exist_ok=True)

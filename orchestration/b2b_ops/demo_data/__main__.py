@@ -23,7 +23,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--as-of",
         type=dt.date.fromisoformat,
-        default=dt.datetime.now(dt.timezone.utc).date(),
+        default=dt.datetime.now(dt.UTC).date(),
         help="YYYY-MM-DD; every value is before this date (default: today, UTC)",
     )
     parser.add_argument("--landing-dir", type=Path, default=Path("data/demo/landing"))

@@ -46,7 +46,12 @@ def subscription_frame(accounts: pd.DataFrame) -> pd.DataFrame:
         # The first core subscription ends where a plan change starts the next one.
         _rows(row, 0, plan, core_usd, first_paid, np.where(changed, change_day, churn), FIRST),
         _rows(
-            row[changed], 0, new_plan[changed], new_usd[changed], change_day[changed], churn[changed],
+            row[changed],
+            0,
+            new_plan[changed],
+            new_usd[changed],
+            change_day[changed],
+            churn[changed],
             PLAN_CHANGE,
         ),
     ]
@@ -55,28 +60,45 @@ def subscription_frame(accounts: pd.DataFrame) -> pd.DataFrame:
         bought = day >= 0
         usd = paying["potential_usd"].to_numpy() * MODULE_ARR_WEIGHT[module] / 12.0
         code = MODULES.index(module)
-        parts.append(_rows(row[bought], code, plan[bought], usd[bought], day[bought], churn[bought], ADD_ON))
+        parts.append(
+            _rows(row[bought], code, plan[bought], usd[bought], day[bought], churn[bought], ADD_ON)
+        )
     # A reactivated account comes back on the core plan it left with.
     react = paying["react_day"].to_numpy()
     back = react >= 0
     last_plan = np.where(changed, new_plan, plan)
     last_usd = np.where(changed, new_usd, core_usd)
     running = np.full(int(back.sum()), NONE)
-    parts.append(_rows(row[back], 0, last_plan[back], last_usd[back], react[back], running, REACTIVATION))
+    parts.append(
+        _rows(row[back], 0, last_plan[back], last_usd[back], react[back], running, REACTIVATION)
+    )
     subs = pd.concat(parts, ignore_index=True)
-    subs["currency"] = currency_of_country(accounts["country"].to_numpy()[subs["account_row"].to_numpy()])
+    subs["currency"] = currency_of_country(
+        accounts["country"].to_numpy()[subs["account_row"].to_numpy()]
+    )
     subs["mrr_cents"] = to_local_cents(subs["mrr_usd"].to_numpy(), subs["currency"].to_numpy())
-    subs = subs.sort_values(["start", "account_row", "module", "kind"], kind="stable").reset_index(drop=True)
+    subs = subs.sort_values(["start", "account_row", "module", "kind"], kind="stable").reset_index(
+        drop=True
+    )
     # For a plan change: the MRR of the core subscription it replaces.
-    first_core = subs[(subs["kind"] == FIRST) & (subs["module"] == 0)].set_index("account_row")["mrr_cents"]
+    first_core = subs[(subs["kind"] == FIRST) & (subs["module"] == 0)].set_index("account_row")[
+        "mrr_cents"
+    ]
     subs["previous_cents"] = np.where(
         subs["kind"] == PLAN_CHANGE, subs["account_row"].map(first_core).fillna(0).to_numpy(), 0
     ).astype(np.int64)
     return subs
 
 
-def _rows(account_row: np.ndarray, module: int, plan: np.ndarray, usd: np.ndarray, start: np.ndarray,
-          end: np.ndarray, kind: int) -> pd.DataFrame:
+def _rows(
+    account_row: np.ndarray,
+    module: int,
+    plan: np.ndarray,
+    usd: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    kind: int,
+) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "account_row": account_row,
@@ -113,7 +135,9 @@ def invoices_table(rng: np.random.Generator, timeline: Timeline, subs: pd.DataFr
     end = np.where(subs["end"].to_numpy() >= 0, subs["end"].to_numpy(), timeline.as_of_day)
     count = 1 + np.maximum(0, month_index(end - 1) - month_index(start))
     parent, rank = expand(count)
-    issue_day = np.where(rank == 0, start[parent], month_first_day(month_index(start[parent]) + rank))
+    issue_day = np.where(
+        rank == 0, start[parent], month_first_day(month_index(start[parent]) + rank)
+    )
     n = len(parent)
     issued_s = issue_day * DAY + 6 * 3600 + rng.integers(0, 7200, n)
     paid_s = issued_s + rng.integers(3600, PAYMENT_DELAY_DAYS * DAY, n)

@@ -52,7 +52,9 @@ class Timeline:
         return self.as_of_day * DAY
 
 
-def growing_days(rng: np.random.Generator, n: int, first: int, last: int, annual_growth: float) -> np.ndarray:
+def growing_days(
+    rng: np.random.Generator, n: int, first: int, last: int, annual_growth: float
+) -> np.ndarray:
     """n days in [first, last], denser later: the business grows year on year."""
     days = np.arange(first, last + 1)
     weights = (1.0 + annual_growth) ** ((days - first) / 365.0)

@@ -33,8 +33,12 @@ def name_companies(rng: np.random.Generator, accounts: pd.DataFrame, leads: pd.D
     direct = np.flatnonzero(accounts["lead_row"].to_numpy() < 0)
     lead_country = rng.integers(0, len(COUNTRIES), len(leads))
     converted = leads["account_row"].to_numpy() >= 0
-    lead_country[converted] = accounts["country"].to_numpy()[leads["account_row"].to_numpy()[converted]]
-    industry = np.concatenate([leads["industry"].to_numpy(), accounts["industry"].to_numpy()[direct]])
+    lead_country[converted] = accounts["country"].to_numpy()[
+        leads["account_row"].to_numpy()[converted]
+    ]
+    industry = np.concatenate(
+        [leads["industry"].to_numpy(), accounts["industry"].to_numpy()[direct]]
+    )
     country = np.concatenate([lead_country, accounts["country"].to_numpy()[direct]])
     company, domain = names.company_names(rng, industry, country)
     leads["company"] = company[: len(leads)]
@@ -44,13 +48,15 @@ def name_companies(rng: np.random.Generator, accounts: pd.DataFrame, leads: pd.D
     lead_row = accounts["lead_row"].to_numpy()[from_lead]
     account_company[from_lead] = company[lead_row]
     account_domain[from_lead] = domain[lead_row]
-    account_company[direct] = company[len(leads):]
-    account_domain[direct] = domain[len(leads):]
+    account_company[direct] = company[len(leads) :]
+    account_domain[direct] = domain[len(leads) :]
     accounts["company"] = account_company
     accounts["domain"] = account_domain
 
 
-def accounts_table(rng: np.random.Generator, timeline: Timeline, accounts: pd.DataFrame) -> pa.Table:
+def accounts_table(
+    rng: np.random.Generator, timeline: Timeline, accounts: pd.DataFrame
+) -> pa.Table:
     """One row per account version; about a fifth of accounts have 2-3 versions."""
     versions = 1 + rng.choice(len(VERSION_SHARES), size=len(accounts), p=np.array(VERSION_SHARES))
     parent, rank = expand(versions)
@@ -68,7 +74,9 @@ def accounts_table(rng: np.random.Generator, timeline: Timeline, accounts: pd.Da
     # a mid/high account its first one. A CSM is never taken away.
     for version in range(1, len(VERSION_SHARES)):
         rows = np.flatnonzero(rank == version)
-        employees[rows] = np.maximum(5, np.round(employees[rows - 1] * rng.uniform(0.85, 1.3, len(rows))))
+        employees[rows] = np.maximum(
+            5, np.round(employees[rows - 1] * rng.uniform(0.85, 1.3, len(rows)))
+        )
         previous = csm[rows - 1]
         draw = rng.random(len(rows))
         change = np.where(previous > 0, draw < 0.5, mid_or_high[rows] & (draw < 0.3))
@@ -139,10 +147,14 @@ def pick_contacts(
 ) -> np.ndarray:
     """A random contact row of each given account."""
     first, count = contact_offsets(contacts, n_accounts)
-    return first[account_row] + np.floor(rng.random(len(account_row)) * count[account_row]).astype(np.int64)
+    return first[account_row] + np.floor(rng.random(len(account_row)) * count[account_row]).astype(
+        np.int64
+    )
 
 
-def contacts_table(rng: np.random.Generator, accounts: pd.DataFrame, contacts: pd.DataFrame) -> pa.Table:
+def contacts_table(
+    rng: np.random.Generator, accounts: pd.DataFrame, contacts: pd.DataFrame
+) -> pa.Table:
     n = len(contacts)
     account_row = contacts["account_row"].to_numpy()
     first = contacts["first"].to_numpy()

@@ -64,40 +64,75 @@ class DirtySpec:
 
 
 SPECS: dict[str, DirtySpec] = {
-    "crm/accounts": DirtySpec("account_id", "updated_at", number="employee_count", out_of_range="-5"),
+    "crm/accounts": DirtySpec(
+        "account_id", "updated_at", number="employee_count", out_of_range="-5"
+    ),
     "crm/contacts": DirtySpec("contact_id", "created_at", orphan=("account_id", "crm/accounts")),
     "crm/leads": DirtySpec("lead_id", "created_at", orphan=("campaign_id", "marketing/campaigns")),
     "crm/opportunities": DirtySpec(
-        "opportunity_id", "created_at", number="amount", out_of_range="-100", currency="currency",
+        "opportunity_id",
+        "created_at",
+        number="amount",
+        out_of_range="-100",
+        currency="currency",
         orphan=("account_id", "crm/accounts"),
     ),
     "billing/subscriptions": DirtySpec(
-        "subscription_id", "started_on", recorded_at_is_date=True, number="mrr_amount", out_of_range="-50",
-        currency="currency", orphan=("account_id", "crm/accounts"), future=False,
+        "subscription_id",
+        "started_on",
+        recorded_at_is_date=True,
+        number="mrr_amount",
+        out_of_range="-50",
+        currency="currency",
+        orphan=("account_id", "crm/accounts"),
+        future=False,
     ),
     "billing/invoices": DirtySpec(
-        "invoice_id", "issued_at", number="amount", out_of_range="-10", currency="currency",
+        "invoice_id",
+        "issued_at",
+        number="amount",
+        out_of_range="-10",
+        currency="currency",
         orphan=("account_id", "crm/accounts"),
     ),
     "product/trials": DirtySpec("trial_id", "started_at", orphan=("account_id", "crm/accounts")),
     "product/events": DirtySpec(
-        "event_id", "occurred_at", number="duration_seconds", out_of_range="-1",
+        "event_id",
+        "occurred_at",
+        number="duration_seconds",
+        out_of_range="-1",
         orphan=("account_id", "crm/accounts"),
     ),
     "support/tickets": DirtySpec(
-        "ticket_id", "created_at", number="csat_score", out_of_range="9",
+        "ticket_id",
+        "created_at",
+        number="csat_score",
+        out_of_range="9",
         orphan=("account_id", "crm/accounts"),
     ),
     "survey/nps_responses": DirtySpec(
-        "response_id", "responded_at", number="score", out_of_range="11",
+        "response_id",
+        "responded_at",
+        number="score",
+        out_of_range="11",
         orphan=("account_id", "crm/accounts"),
     ),
-    "marketing/campaigns": DirtySpec("campaign_id", "started_on", recorded_at_is_date=True, future=False),
-    "marketing/spend": DirtySpec(
-        "channel", "spend_date", recorded_at_is_date=True, number="amount", out_of_range="-20",
-        currency="currency", orphan=("campaign_id", "marketing/campaigns"), has_id=False,
+    "marketing/campaigns": DirtySpec(
+        "campaign_id", "started_on", recorded_at_is_date=True, future=False
     ),
-    "marketing/email_sends": DirtySpec("send_id", "sent_at", orphan=("campaign_id", "marketing/campaigns")),
+    "marketing/spend": DirtySpec(
+        "channel",
+        "spend_date",
+        recorded_at_is_date=True,
+        number="amount",
+        out_of_range="-20",
+        currency="currency",
+        orphan=("campaign_id", "marketing/campaigns"),
+        has_id=False,
+    ),
+    "marketing/email_sends": DirtySpec(
+        "send_id", "sent_at", orphan=("campaign_id", "marketing/campaigns")
+    ),
 }
 
 
@@ -117,7 +152,10 @@ def split_counts(
     """Share each kind's rows among chunks in proportion to their clean rows."""
     weights = np.array(chunk_rows, dtype=float) / max(sum(chunk_rows), 1)
     per_kind = {kind: rng.multinomial(count, weights) for kind, count in counts.items()}
-    return [{kind: int(split[index]) for kind, split in per_kind.items()} for index in range(len(chunk_rows))]
+    return [
+        {kind: int(split[index]) for kind, split in per_kind.items()}
+        for index in range(len(chunk_rows))
+    ]
 
 
 class Injector:
@@ -187,14 +225,22 @@ class Injector:
         if kind == "unparseable_date":
             junk = np.array(JUNK_DATES, dtype=object)[cycle]
             if not spec.has_id:
-                junk = junk + "-" + numbers.astype(str).astype(object)  # the junk date is part of the key
+                junk = (
+                    junk + "-" + numbers.astype(str).astype(object)
+                )  # the junk date is part of the key
             return self._set(rows, spec.recorded_at, fmt.text(junk))
         if kind == "unparseable_number":
-            return self._set(rows, spec.number, fmt.text(np.array(JUNK_NUMBERS, dtype=object)[cycle]))
+            return self._set(
+                rows, spec.number, fmt.text(np.array(JUNK_NUMBERS, dtype=object)[cycle])
+            )
         if kind == "out_of_range":
-            return self._set(rows, spec.number, fmt.text(np.full(n, spec.out_of_range, dtype=object)))
+            return self._set(
+                rows, spec.number, fmt.text(np.full(n, spec.out_of_range, dtype=object))
+            )
         if kind == "unknown_currency":
-            return self._set(rows, spec.currency, fmt.text(np.array(JUNK_CURRENCIES, dtype=object)[cycle]))
+            return self._set(
+                rows, spec.currency, fmt.text(np.array(JUNK_CURRENCIES, dtype=object)[cycle])
+            )
         if kind == "orphan_key":
             column, parent = spec.orphan
             prefix, _ = ID_FORMAT[parent]

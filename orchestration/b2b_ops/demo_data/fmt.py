@@ -25,7 +25,9 @@ def ids(prefix: str, numbers: np.ndarray, width: int, valid: np.ndarray | None =
 
 def timestamps(seconds: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
     """`YYYY-MM-DDTHH:MM:SSZ` from seconds since the epoch (UTC)."""
-    instants = pa.array(np.asarray(seconds, dtype=np.int64).astype("datetime64[s]"), mask=_mask(valid))
+    instants = pa.array(
+        np.asarray(seconds, dtype=np.int64).astype("datetime64[s]"), mask=_mask(valid)
+    )
     text = pc.utf8_replace_slice(instants.cast(pa.string()), 10, 11, "T")
     return pc.binary_join_element_wise(text, "Z", "")
 

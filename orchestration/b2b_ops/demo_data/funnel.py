@@ -48,7 +48,9 @@ def industry_weights() -> np.ndarray:
 
 def build_funnel(seed: int, timeline: Timeline, planted: Planted, n_target: int) -> Funnel:
     base_leads = _base_leads(child_rng(seed, "crm/leads", "base"), timeline, planted, n_target)
-    direct = _direct_accounts(child_rng(seed, "crm/accounts", "direct"), timeline, planted, n_target)
+    direct = _direct_accounts(
+        child_rng(seed, "crm/accounts", "direct"), timeline, planted, n_target
+    )
     converted = base_leads[base_leads["converted"]]
     created = np.concatenate([converted["converted_s"].to_numpy(), direct["created_s"].to_numpy()])
     base = draw_accounts(
@@ -60,7 +62,9 @@ def build_funnel(seed: int, timeline: Timeline, planted: Planted, n_target: int)
         channel=np.concatenate([converted["channel"].to_numpy(), direct["channel"].to_numpy()]),
         is_referred=np.zeros(len(created), dtype=bool),
     )
-    base["lead_uid"] = np.concatenate([converted["lead_uid"].to_numpy(), np.full(len(direct), NONE)])
+    base["lead_uid"] = np.concatenate(
+        [converted["lead_uid"].to_numpy(), np.full(len(direct), NONE)]
+    )
 
     referral_rng = child_rng(seed, "crm/leads", "referral")
     referral_leads = _referral_leads(referral_rng, timeline, planted, n_target, base)
@@ -87,8 +91,14 @@ def build_funnel(seed: int, timeline: Timeline, planted: Planted, n_target: int)
     return Funnel(accounts=accounts, leads=leads)
 
 
-def _lead_frame(rng: np.random.Generator, created_s: np.ndarray, channel: np.ndarray, rate: float,
-                industry: np.ndarray, timeline: Timeline) -> pd.DataFrame:
+def _lead_frame(
+    rng: np.random.Generator,
+    created_s: np.ndarray,
+    channel: np.ndarray,
+    rate: float,
+    industry: np.ndarray,
+    timeline: Timeline,
+) -> pd.DataFrame:
     n = len(created_s)
     will_convert = rng.random(n) < rate
     low, high = CONVERSION_LAG_DAYS
@@ -125,7 +135,9 @@ def _base_leads(
     codes = np.array([CHANNELS.index(name) for name in names])
     channel = codes[rng.choice(len(names), size=n, p=weights / weights.sum())]
     industry = rng.choice(len(INDUSTRY_GROWTH), size=n, p=industry_weights())
-    return _lead_frame(rng, created_s, channel, planted.lead_conversion_non_referred, industry, timeline)
+    return _lead_frame(
+        rng, created_s, channel, planted.lead_conversion_non_referred, industry, timeline
+    )
 
 
 def _direct_accounts(
@@ -143,8 +155,13 @@ def _direct_accounts(
     )
 
 
-def _referral_leads(rng: np.random.Generator, timeline: Timeline, planted: Planted, n_target: int,
-                    base: pd.DataFrame) -> pd.DataFrame:
+def _referral_leads(
+    rng: np.random.Generator,
+    timeline: Timeline,
+    planted: Planted,
+    n_target: int,
+    base: pd.DataFrame,
+) -> pd.DataFrame:
     """Referred leads, each on a day its referrer was paying.
 
     Drawing (referrer, day) uniformly over all paying account-days makes the
@@ -164,7 +181,11 @@ def _referral_leads(rng: np.random.Generator, timeline: Timeline, planted: Plant
     n = round(n_target * planted.referred_account_share / planted.lead_conversion_referred / 0.80)
     if length.sum() == 0:
         n = 0
-    pick = rng.choice(len(length), size=n, p=length / length.sum()) if n else np.zeros(0, dtype=np.int64)
+    pick = (
+        rng.choice(len(length), size=n, p=length / length.sum())
+        if n
+        else np.zeros(0, dtype=np.int64)
+    )
     day = span_start[pick] + np.floor(rng.random(n) * length[pick]).astype(np.int64)
     created_s = day * DAY + office_seconds(rng, n)
     order = np.argsort(created_s, kind="stable")
@@ -174,7 +195,9 @@ def _referral_leads(rng: np.random.Generator, timeline: Timeline, planted: Plant
     other = rng.choice(len(INDUSTRY_GROWTH), size=n, p=industry_weights())
     industry = np.where(same, base["industry"].to_numpy()[referrer], other)
     channel = np.full(n, REFERRAL)
-    frame = _lead_frame(rng, created_s, channel, planted.lead_conversion_referred, industry, timeline)
+    frame = _lead_frame(
+        rng, created_s, channel, planted.lead_conversion_referred, industry, timeline
+    )
     frame["referrer_uid"] = referrer  # base accounts' uids are their row numbers in `base`
     return frame
 
@@ -184,7 +207,9 @@ def _link(accounts: pd.DataFrame, leads: pd.DataFrame) -> None:
     account_row_of_uid = np.empty(len(accounts), dtype=np.int64)
     account_row_of_uid[accounts["account_uid"].to_numpy()] = np.arange(len(accounts))
     referrer = leads["referrer_uid"].to_numpy()
-    leads["referrer_row"] = np.where(referrer >= 0, account_row_of_uid[np.maximum(referrer, 0)], NONE)
+    leads["referrer_row"] = np.where(
+        referrer >= 0, account_row_of_uid[np.maximum(referrer, 0)], NONE
+    )
     lead_row_of_uid = np.empty(len(leads), dtype=np.int64)
     lead_row_of_uid[leads["lead_uid"].to_numpy()] = np.arange(len(leads))
     lead_uid = accounts["lead_uid"].to_numpy()

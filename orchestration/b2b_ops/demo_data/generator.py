@@ -63,7 +63,9 @@ def generate(
 
     started = time.perf_counter()
     subs = billing.subscription_frame(accounts)
-    deals = opportunities.opportunity_frame(child_rng(seed, "crm/opportunities"), timeline, accounts, subs)
+    deals = opportunities.opportunity_frame(
+        child_rng(seed, "crm/opportunities"), timeline, accounts, subs
+    )
     sink.write("crm/opportunities", opportunities.opportunities_table(accounts, deals), started)
 
     started = time.perf_counter()
@@ -77,7 +79,9 @@ def generate(
     sink.write("product/trials", product.trials_table(accounts), started)
 
     started = time.perf_counter()
-    plan = product.plan_sessions(seed, timeline, planted, accounts, EVENTS_PER_ACCOUNT * len(accounts))
+    plan = product.plan_sessions(
+        seed, timeline, planted, accounts, EVENTS_PER_ACCOUNT * len(accounts)
+    )
     sink.write_chunks(
         "product/events",
         product.event_chunks(seed, plan, product.ModuleUse.of(accounts), SESSIONS_PER_CHUNK),
@@ -88,7 +92,9 @@ def generate(
     del plan
 
     started = time.perf_counter()
-    tickets = support.tickets_table(child_rng(seed, "support/tickets"), timeline, planted, accounts, contacts)
+    tickets = support.tickets_table(
+        child_rng(seed, "support/tickets"), timeline, planted, accounts, contacts
+    )
     sink.write("support/tickets", tickets, started)
 
     started = time.perf_counter()
@@ -99,7 +105,9 @@ def generate(
     started = time.perf_counter()
     paying = accounts["first_paid"].to_numpy() >= 0
     new_paying = np.bincount(accounts["channel"].to_numpy()[paying], minlength=len(CHANNELS))
-    spend = marketing.spend_table(child_rng(seed, "marketing/spend"), timeline, campaigns, new_paying)
+    spend = marketing.spend_table(
+        child_rng(seed, "marketing/spend"), timeline, campaigns, new_paying
+    )
     sink.write("marketing/spend", spend, started)
 
     started = time.perf_counter()

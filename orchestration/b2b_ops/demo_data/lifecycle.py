@@ -59,7 +59,9 @@ def _attributes(rng: np.random.Generator, planted: Planted, frame: pd.DataFrame)
     frame["country"] = rng.choice(len(weights), size=n, p=weights / weights.sum())
     growth = np.array(list(INDUSTRY_GROWTH.values()))[frame["industry"].to_numpy()]
     # Faster-growing industries buy a little bigger: the log-mean shifts with growth.
-    log_mean = planted.potential_arr_log_mean + planted.industry_arr_growth_weight * (growth - growth.mean())
+    log_mean = planted.potential_arr_log_mean + planted.industry_arr_growth_weight * (
+        growth - growth.mean()
+    )
     potential = np.exp(rng.normal(log_mean, planted.potential_arr_log_sd))
     frame["potential_usd"] = potential
     # Bigger contracts come from bigger companies: about 600 USD ARR per employee.
@@ -86,7 +88,9 @@ def _trial(rng: np.random.Generator, planted: Planted, frame: pd.DataFrame) -> N
     other = 1 + rng.choice(3, size=n, p=np.array(NON_SIGNAL_PATTERN_WEIGHTS))
     frame["trial_pattern"] = np.where(has_signal, SIGNAL, other)
     frame["has_signal"] = has_signal
-    rate = np.where(has_signal, planted.trial_conversion_with_signal, planted.trial_conversion_without_signal)
+    rate = np.where(
+        has_signal, planted.trial_conversion_with_signal, planted.trial_conversion_without_signal
+    )
     converts = rng.random(n) < rate
     low, high = planted.conversion_lag_days
     start_day = frame["trial_start_s"].to_numpy() // DAY
@@ -95,13 +99,17 @@ def _trial(rng: np.random.Generator, planted: Planted, frame: pd.DataFrame) -> N
     frame["first_paid"] = np.where(converts, start_day + lag, NONE)
 
 
-def _retention(rng: np.random.Generator, timeline: Timeline, planted: Planted, frame: pd.DataFrame) -> None:
+def _retention(
+    rng: np.random.Generator, timeline: Timeline, planted: Planted, frame: pd.DataFrame
+) -> None:
     n = len(frame)
     first_paid = frame["first_paid"].to_numpy()
     paying = first_paid >= 0
     # Constant hazard after a minimum tenure: exponential lifetime.
     mean_days = -365.0 / np.log(1.0 - planted.annual_churn_probability)
-    lifetime = planted.min_paid_days_before_churn + np.ceil(rng.exponential(mean_days, n)).astype(np.int64)
+    lifetime = planted.min_paid_days_before_churn + np.ceil(rng.exponential(mean_days, n)).astype(
+        np.int64
+    )
     churn_day = first_paid + lifetime
     churned = paying & (churn_day < timeline.as_of_day)
     frame["churn_day"] = np.where(churned, churn_day, NONE)
@@ -113,7 +121,9 @@ def _retention(rng: np.random.Generator, timeline: Timeline, planted: Planted, f
     # the earliest restart is the first day of the second month after churn.
     earliest = month_first_day(month_index(np.where(churned, churn_day, timeline.start_day)) + 2)
     react = earliest + rng.integers(0, 91, n)
-    reactivates = churned & (rng.random(n) < planted.reactivation_share) & (react < timeline.as_of_day)
+    reactivates = (
+        churned & (rng.random(n) < planted.reactivation_share) & (react < timeline.as_of_day)
+    )
     frame["react_day"] = np.where(reactivates, react, NONE)
     # Accounts that will churn in the 8 weeks after the as-of date already
     # show the warning signs before it while their subscriptions still run,
@@ -124,7 +134,9 @@ def _retention(rng: np.random.Generator, timeline: Timeline, planted: Planted, f
     frame["upcoming_churn_day"] = np.where(upcoming, churn_day, NONE)
     frame["shows_churn_signs"] = frame["planted_churner"].to_numpy() | shows_signs
     frame["signal_day"] = np.where(churned | upcoming, churn_day, NONE)
-    frame["login_gap"] = np.where(shows_signs, rng.integers(low, high + 1, n), frame["login_gap"].to_numpy())
+    frame["login_gap"] = np.where(
+        shows_signs, rng.integers(low, high + 1, n), frame["login_gap"].to_numpy()
+    )
 
 
 def _expansion(rng: np.random.Generator, planted: Planted, frame: pd.DataFrame) -> None:
@@ -147,7 +159,9 @@ def _expansion(rng: np.random.Generator, planted: Planted, frame: pd.DataFrame) 
     follows = buys_inventory & (rng.random(n) < planted.inventory_to_scf_rate)
     base_day = uniform_days(rng, start + 30, np.maximum(start + 30, end - 1))
     base = ~buys_inventory & (span >= 31) & (rng.random(n) < planted.scf_base_rate)
-    days["supply_chain_forecasting"] = np.where(follows, after_inventory, np.where(base, base_day, NONE))
+    days["supply_chain_forecasting"] = np.where(
+        follows, after_inventory, np.where(base, base_day, NONE)
+    )
 
     for module, rate in (
         ("analytics", planted.analytics_buy_rate),
@@ -164,8 +178,12 @@ def _expansion(rng: np.random.Generator, planted: Planted, frame: pd.DataFrame) 
     change_day = uniform_days(rng, start + 60, np.maximum(start + 60, end - 1))
     draw = rng.random(n)
     upgrade = (span >= 61) & (draw < planted.core_upgrade_rate)
-    downgrade = (span >= 61) & ~upgrade & (draw < planted.core_upgrade_rate + planted.core_downgrade_rate)
+    downgrade = (
+        (span >= 61) & ~upgrade & (draw < planted.core_upgrade_rate + planted.core_downgrade_rate)
+    )
     frame["core_change_day"] = np.where(upgrade | downgrade, change_day, NONE)
     frame["core_change"] = np.where(upgrade, 1, np.where(downgrade, -1, 0))
-    factor = np.where(upgrade, rng.uniform(1.3, 1.7, n), np.where(downgrade, rng.uniform(0.6, 0.8, n), 1.0))
+    factor = np.where(
+        upgrade, rng.uniform(1.3, 1.7, n), np.where(downgrade, rng.uniform(0.6, 0.8, n), 1.0)
+    )
     frame["core_change_factor"] = factor

@@ -39,7 +39,7 @@ def build_campaigns(rng: np.random.Generator, timeline: Timeline) -> pd.DataFram
     the as-of date. Every lead time maps to exactly one flight of its channel.
     """
     rows: list[tuple[int, int, int, str]] = []
-    for channel, name in enumerate(CHANNELS):
+    for channel in range(len(CHANNELS)):
         if channel == REFERRAL:
             continue
         day = timeline.start_day
@@ -56,19 +56,27 @@ def build_campaigns(rng: np.random.Generator, timeline: Timeline) -> pd.DataFram
     frame["country"] = rng.choice(len(weights), size=len(frame), p=weights / weights.sum())
     frame["is_experiment"] = frame["fixed_name"].str.startswith("Nurture test")
     frame["is_flight"] = frame["fixed_name"] == ""
-    month = frame["start_day"].to_numpy().astype("datetime64[D]").astype("datetime64[M]").astype(str)
-    title = np.array([CHANNELS[c].replace("_", " ").capitalize() for c in frame["channel"]], dtype=object)
+    month = (
+        frame["start_day"].to_numpy().astype("datetime64[D]").astype("datetime64[M]").astype(str)
+    )
+    title = np.array(
+        [CHANNELS[c].replace("_", " ").capitalize() for c in frame["channel"]], dtype=object
+    )
     country = np.array(COUNTRIES, dtype=object)[frame["country"].to_numpy()]
     flight_name = title + " " + month.astype(object) + " " + country
     frame["name"] = np.where(frame["is_flight"], flight_name, frame["fixed_name"])
     return frame
 
 
-def campaign_rows_for_leads(campaigns: pd.DataFrame, channel: np.ndarray, day: np.ndarray) -> np.ndarray:
+def campaign_rows_for_leads(
+    campaigns: pd.DataFrame, channel: np.ndarray, day: np.ndarray
+) -> np.ndarray:
     """The flight of the lead's channel running on the lead's day (referral: the programme)."""
     result = np.full(len(channel), NONE, dtype=np.int64)
     for code in np.unique(channel):
-        rows = campaigns.index[(campaigns["channel"] == code) & ~campaigns["is_experiment"]].to_numpy()
+        rows = campaigns.index[
+            (campaigns["channel"] == code) & ~campaigns["is_experiment"]
+        ].to_numpy()
         starts = campaigns["start_day"].to_numpy()[rows]
         mine = channel == code
         position = np.searchsorted(starts, day[mine], side="right") - 1
@@ -89,12 +97,18 @@ def campaigns_table(campaigns: pd.DataFrame) -> pa.Table:
     return fmt.table(columns, TABLE_COLUMNS["marketing/campaigns"])
 
 
-def spend_table(rng: np.random.Generator, timeline: Timeline, campaigns: pd.DataFrame,
-                new_paying_by_channel: np.ndarray) -> pa.Table:
+def spend_table(
+    rng: np.random.Generator,
+    timeline: Timeline,
+    campaigns: pd.DataFrame,
+    new_paying_by_channel: np.ndarray,
+) -> pa.Table:
     """One row per flight day. The referral programme and the e-mail test cost nothing."""
     flights = campaigns[campaigns["is_flight"]]
     start = flights["start_day"].to_numpy()
-    last = np.where(flights["end_day"].to_numpy() >= 0, flights["end_day"].to_numpy(), timeline.as_of_day - 1)
+    last = np.where(
+        flights["end_day"].to_numpy() >= 0, flights["end_day"].to_numpy(), timeline.as_of_day - 1
+    )
     parent, rank = expand(last - start + 1)
     day = start[parent] + rank
     channel = flights["channel"].to_numpy()[parent]
@@ -119,8 +133,9 @@ def spend_table(rng: np.random.Generator, timeline: Timeline, campaigns: pd.Data
     return fmt.table(columns, TABLE_COLUMNS["marketing/spend"])
 
 
-def _engagement(rng: np.random.Generator, sent_s: np.ndarray, converts: np.ndarray,
-                as_of_s: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _engagement(
+    rng: np.random.Generator, sent_s: np.ndarray, converts: np.ndarray, as_of_s: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Opened, clicked and converted instants (-1 when not, or not yet by as-of)."""
     n = len(sent_s)
     opened = converts | (rng.random(n) < OPEN_RATE)
@@ -135,8 +150,14 @@ def _engagement(rng: np.random.Generator, sent_s: np.ndarray, converts: np.ndarr
     return opened_s, clicked_s, converted_s
 
 
-def email_sends_table(rng: np.random.Generator, timeline: Timeline, planted: Planted, campaigns: pd.DataFrame,
-                      leads: pd.DataFrame, contacts: pd.DataFrame) -> pa.Table:
+def email_sends_table(
+    rng: np.random.Generator,
+    timeline: Timeline,
+    planted: Planted,
+    campaigns: pd.DataFrame,
+    leads: pd.DataFrame,
+    contacts: pd.DataFrame,
+) -> pa.Table:
     """Experiment sends to non-referred leads, and nurture newsletters to contacts.
 
     `converted_at` is the e-mail's own call to action (a demo request), which
@@ -150,7 +171,9 @@ def email_sends_table(rng: np.random.Generator, timeline: Timeline, planted: Pla
     treatment = rng.random(len(pool)) < 0.5
     lead_parent, rank = expand(np.full(len(pool), planted.experiment_sends_per_lead))
     created_day = leads["created_s"].to_numpy()[pool][lead_parent] // DAY
-    sent_s = (created_day + 1 + EXPERIMENT_SEND_SPACING_DAYS * rank) * DAY + office_seconds(rng, len(rank))
+    sent_s = (created_day + 1 + EXPERIMENT_SEND_SPACING_DAYS * rank) * DAY + office_seconds(
+        rng, len(rank)
+    )
     converted_lead_s = leads["converted_s"].to_numpy()[pool][lead_parent]
     keep = (sent_s < timeline.as_of_second) & ((converted_lead_s < 0) | (sent_s < converted_lead_s))
     lead_parent, sent_s = lead_parent[keep], sent_s[keep]
@@ -198,8 +221,9 @@ def email_sends_table(rng: np.random.Generator, timeline: Timeline, planted: Pla
     return fmt.table(columns, TABLE_COLUMNS["marketing/email_sends"])
 
 
-def _contact_sends(rng: np.random.Generator, timeline: Timeline, campaigns: pd.DataFrame,
-                   contacts: pd.DataFrame) -> pd.DataFrame:
+def _contact_sends(
+    rng: np.random.Generator, timeline: Timeline, campaigns: pd.DataFrame, contacts: pd.DataFrame
+) -> pd.DataFrame:
     """Each nurture flight e-mails a quarter of the contacts that existed when it began."""
     parts = []
     flights = campaigns.index[(campaigns["channel"] == EMAIL_NURTURE) & campaigns["is_flight"]]

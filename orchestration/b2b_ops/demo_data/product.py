@@ -17,8 +17,22 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from b2b_ops.demo_data import fmt
-from b2b_ops.demo_data.common import DAY, WEEKDAY_ACTIVITY, Timeline, child_rng, expand, office_seconds
-from b2b_ops.demo_data.config import CORE_FEATURES, EVENT_TYPES, ID_FORMAT, MODULES, TABLE_COLUMNS, Planted
+from b2b_ops.demo_data.common import (
+    DAY,
+    WEEKDAY_ACTIVITY,
+    Timeline,
+    child_rng,
+    expand,
+    office_seconds,
+)
+from b2b_ops.demo_data.config import (
+    CORE_FEATURES,
+    EVENT_TYPES,
+    ID_FORMAT,
+    MODULES,
+    TABLE_COLUMNS,
+    Planted,
+)
 from b2b_ops.demo_data.lifecycle import NO_STREAK_MANY_CORE, SIGNAL, STREAK_FEW_CORE
 
 LOGIN, FEATURE_USE, PAGE_VIEW, EXPORT = range(len(EVENT_TYPES))
@@ -103,9 +117,13 @@ def _trial_sessions(rng: np.random.Generator, accounts: pd.DataFrame) -> Session
     start_s = accounts["trial_start_s"].to_numpy()[account_row]
     start_time = start_s % DAY
     # On the first day, sessions come after the trial started (same day).
-    after_start = start_time + 60 + np.floor(rng.random(len(cell)) * np.maximum(0, DAY - 1 - start_time - 60))
+    after_start = (
+        start_time + 60 + np.floor(rng.random(len(cell)) * np.maximum(0, DAY - 1 - start_time - 60))
+    )
     first_day = offset[cell] == 0
-    time_of_day = np.where(first_day, np.minimum(after_start, DAY - 1), office_seconds(rng, len(cell)))
+    time_of_day = np.where(
+        first_day, np.minimum(after_start, DAY - 1), office_seconds(rng, len(cell))
+    )
     # Core feature uses per trial by pattern, spread over its sessions.
     few = rng.integers(0, 5, n)
     many = [rng.integers(5, 16, n), rng.integers(5, 11, n)]
@@ -188,7 +206,9 @@ def plan_sessions(
         user=(1 + np.floor(rng.random(n) * users)).astype(np.int32),
         step=rng.integers(*SESSION_STEP_SECONDS, n).astype(np.int16),
     )
-    joined = {name: np.concatenate([values, getattr(paid, name)]) for name, values in vars(trial).items()}
+    joined = {
+        name: np.concatenate([values, getattr(paid, name)]) for name, values in vars(trial).items()
+    }
     both = SessionPlan(**joined)
     order = np.lexsort((both.account_row, both.time_of_day, both.day))
     return both.take(order)
@@ -226,7 +246,9 @@ def event_chunks(
     first_event = 0
     for index, start in enumerate(range(0, len(plan.day), sessions_per_chunk)):
         chunk = plan.take(slice(start, start + sessions_per_chunk))
-        table = _events(child_rng(seed, "product/events", "chunk", index), chunk, modules, first_event)
+        table = _events(
+            child_rng(seed, "product/events", "chunk", index), chunk, modules, first_event
+        )
         first_event += table.num_rows
         yield table
 
@@ -235,21 +257,25 @@ def chunk_sizes(plan: SessionPlan, sessions_per_chunk: int) -> list[int]:
     """Events per chunk, known before any chunk is built (for dirty injection)."""
     counts = plan.events_per_session()
     starts = range(0, len(counts), sessions_per_chunk)
-    return [int(counts[start:start + sessions_per_chunk].sum()) for start in starts]
+    return [int(counts[start : start + sessions_per_chunk].sum()) for start in starts]
 
 
 def events_schema() -> pa.Schema:
     return pa.schema([pa.field(name, pa.string()) for name in TABLE_COLUMNS["product/events"]])
 
 
-def _events(rng: np.random.Generator, plan: SessionPlan, modules: ModuleUse, first_event: int) -> pa.Table:
+def _events(
+    rng: np.random.Generator, plan: SessionPlan, modules: ModuleUse, first_event: int
+) -> pa.Table:
     session, position = expand(plan.events_per_session())
     n = len(session)
     is_trial = plan.is_trial[session]
     draw = rng.random(n)
     trial_kind = np.searchsorted(TRIAL_MIX, draw, side="right")
     free_kind = np.where(is_trial, trial_kind, np.searchsorted(REGULAR_MIX, draw, side="right"))
-    free_kind = np.minimum(free_kind, len(REGULAR_MIX) - 1)  # a cumulative sum may end a hair below 1
+    free_kind = np.minimum(
+        free_kind, len(REGULAR_MIX) - 1
+    )  # a cumulative sum may end a hair below 1
     planned_core = (position >= 1) & (position <= plan.core_uses[session])
     kind = np.where(planned_core, CORE, free_kind)  # ignored for logins
     after_login = np.select([kind <= MODULE, kind == 2], [FEATURE_USE, PAGE_VIEW], EXPORT)
@@ -259,14 +285,18 @@ def _events(rng: np.random.Generator, plan: SessionPlan, modules: ModuleUse, fir
     # Feature names: core features first, then module names.
     features = CORE_FEATURES + MODULES
     module = modules.feature_module(account_row, day, is_trial, rng.integers(0, len(MODULES), n))
-    feature = np.where(kind == CORE, rng.integers(0, len(CORE_FEATURES), n), len(CORE_FEATURES) + module)
+    feature = np.where(
+        kind == CORE, rng.integers(0, len(CORE_FEATURES), n), len(CORE_FEATURES) + module
+    )
     feature_seconds = np.clip(rng.lognormal(np.log(90.0), 0.8, n), 5, 3600).astype(np.int64)
     duration = np.select(
         [event_type == LOGIN, event_type == FEATURE_USE, event_type == PAGE_VIEW],
         [rng.integers(1, 21, n), feature_seconds, rng.integers(2, 121, n)],
         rng.integers(5, 91, n),
     )
-    occurred = day * DAY + plan.time_of_day[session] + position * plan.step[session].astype(np.int64)
+    occurred = (
+        day * DAY + plan.time_of_day[session] + position * plan.step[session].astype(np.int64)
+    )
     occurred = np.minimum(occurred, day * DAY + DAY - 1)  # a session never spills into the next day
     account_number = account_row + 1
     prefix, width = ID_FORMAT["product/events"]

@@ -8,7 +8,9 @@ import pandas as pd
 from b2b_ops.demo_data.common import Timeline
 
 
-def paid_spans(timeline: Timeline, accounts: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def paid_spans(
+    timeline: Timeline, accounts: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Account row, first day and end day (exclusive) of every paid span."""
     first_paid = accounts["first_paid"].to_numpy()
     react = accounts["react_day"].to_numpy()

@@ -31,10 +31,19 @@ CSAT_BEFORE_CHURN = (0.20, 0.25, 0.30, 0.15, 0.10)
 CLOSED_AFTER_DAYS = 7  # solved tickets are closed after a week (mostly)
 
 
-def tickets_table(rng: np.random.Generator, timeline: Timeline, planted: Planted, accounts: pd.DataFrame,
-                  contacts: pd.DataFrame) -> pa.Table:
+def tickets_table(
+    rng: np.random.Generator,
+    timeline: Timeline,
+    planted: Planted,
+    accounts: pd.DataFrame,
+    contacts: pd.DataFrame,
+) -> pa.Table:
     owner, start, end = paid_spans(timeline, accounts)
-    daily = planted.tickets_per_paid_month / 30.0 * size_factor(accounts, planted.potential_arr_log_mean, 0.5)
+    daily = (
+        planted.tickets_per_paid_month
+        / 30.0
+        * size_factor(accounts, planted.potential_arr_log_mean, 0.5)
+    )
     count = rng.poisson(daily[owner] * (end - start))
     span = np.repeat(np.arange(len(owner)), count)
     account_row = owner[span]
@@ -43,10 +52,14 @@ def tickets_table(rng: np.random.Generator, timeline: Timeline, planted: Planted
     # rate there is churn_ticket_rate_factor times the normal rate.
     churner = np.flatnonzero(accounts["shows_churn_signs"].to_numpy())
     churn = accounts["signal_day"].to_numpy()[churner]
-    window_start = np.maximum(accounts["first_paid"].to_numpy()[churner], churn - planted.churn_window_days)
+    window_start = np.maximum(
+        accounts["first_paid"].to_numpy()[churner], churn - planted.churn_window_days
+    )
     # An upcoming churner's window runs past the as-of date: tickets only up to it.
     window_end = np.minimum(churn, timeline.as_of_day)
-    extra = rng.poisson(daily[churner] * (planted.churn_ticket_rate_factor - 1.0) * (window_end - window_start))
+    extra = rng.poisson(
+        daily[churner] * (planted.churn_ticket_rate_factor - 1.0) * (window_end - window_start)
+    )
     extra_row = np.repeat(churner, extra)
     window_days = np.repeat(window_end - window_start, extra)
     offset = np.floor(rng.random(len(extra_row)) * window_days).astype(np.int64)
@@ -58,8 +71,15 @@ def tickets_table(rng: np.random.Generator, timeline: Timeline, planted: Planted
     return _ticket_columns(rng, timeline, planted, accounts, contacts, account_row, day)
 
 
-def _ticket_columns(rng: np.random.Generator, timeline: Timeline, planted: Planted, accounts: pd.DataFrame,
-                    contacts: pd.DataFrame, account_row: np.ndarray, day: np.ndarray) -> pa.Table:
+def _ticket_columns(
+    rng: np.random.Generator,
+    timeline: Timeline,
+    planted: Planted,
+    accounts: pd.DataFrame,
+    contacts: pd.DataFrame,
+    account_row: np.ndarray,
+    day: np.ndarray,
+) -> pa.Table:
     n = len(day)
     created_s = day * DAY + office_seconds(rng, n)
     category = rng.choice(len(TICKET_CATEGORIES), size=n, p=np.array(TICKET_CATEGORY_WEIGHTS))

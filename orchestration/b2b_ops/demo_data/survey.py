@@ -7,7 +7,14 @@ import pandas as pd
 import pyarrow as pa
 
 from b2b_ops.demo_data import fmt, names
-from b2b_ops.demo_data.common import DAY, Timeline, expand, month_first_day, month_index, office_seconds
+from b2b_ops.demo_data.common import (
+    DAY,
+    Timeline,
+    expand,
+    month_first_day,
+    month_index,
+    office_seconds,
+)
 from b2b_ops.demo_data.config import ID_FORMAT, TABLE_COLUMNS, Planted
 from b2b_ops.demo_data.crm import pick_contacts
 from b2b_ops.demo_data.spans import paid_spans
@@ -20,12 +27,19 @@ MAX_ASKED_PER_ACCOUNT = 3
 NORMAL_SCORES = (0.01, 0.01, 0.01, 0.015, 0.015, 0.02, 0.03, 0.12, 0.21, 0.27, 0.29)
 
 
-def nps_table(rng: np.random.Generator, timeline: Timeline, planted: Planted, accounts: pd.DataFrame,
-              contacts: pd.DataFrame) -> pa.Table:
+def nps_table(
+    rng: np.random.Generator,
+    timeline: Timeline,
+    planted: Planted,
+    accounts: pd.DataFrame,
+    contacts: pd.DataFrame,
+) -> pa.Table:
     owner, start, end = paid_spans(timeline, accounts)
     first_quarter = month_index(np.array([timeline.start_day])) // 3 * 3
     last_quarter = month_index(np.array([timeline.as_of_day - 1])) // 3 * 3
-    survey_day = month_first_day(np.arange(first_quarter[0], last_quarter[0] + 1, 3)) + SURVEY_DAY_IN_QUARTER
+    survey_day = (
+        month_first_day(np.arange(first_quarter[0], last_quarter[0] + 1, 3)) + SURVEY_DAY_IN_QUARTER
+    )
     # Every (span, wave) where the account is paying and past its first month.
     span = np.repeat(np.arange(len(owner)), len(survey_day))
     wave_day = np.tile(survey_day, len(owner))

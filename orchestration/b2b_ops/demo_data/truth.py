@@ -25,21 +25,37 @@ from b2b_ops.demo_data.config import (
 from b2b_ops.demo_data.writer import bool_text, day_text, write_csv_rows, write_json
 
 ACCOUNT_COLUMNS = (
-    "account_id", "industry", "acquisition_channel", "is_referred", "first_paid_on", "churned_on",
-    "is_planted_churner", "reactivated_on",
+    "account_id",
+    "industry",
+    "acquisition_channel",
+    "is_referred",
+    "first_paid_on",
+    "churned_on",
+    "is_planted_churner",
+    "reactivated_on",
     # Churn scheduled in the 8 weeks after as-of (not in the landing data),
     # and whether the warning signs show before as-of.
-    "upcoming_churn_on", "shows_churn_signs_before_as_of",
+    "upcoming_churn_on",
+    "shows_churn_signs_before_as_of",
 )
 TRIAL_COLUMNS = ("trial_id", "account_id", "has_planted_signal", "converted", "converted_on")
 DEFECT_COLUMNS = ("table", "defect_kind", "rows_injected")
 TRUTH_FILES = (
-    "accounts.csv", "trials.csv", "injected_defects.csv", "planted_parameters.json", "manifest.json",
+    "accounts.csv",
+    "trials.csv",
+    "injected_defects.csv",
+    "planted_parameters.json",
+    "manifest.json",
 )
 
 
-def write_truth(truth_dir: Path, accounts: pd.DataFrame, defects: list[tuple[str, str, int]],
-                parameters: dict[str, object], manifest: dict[str, object]) -> None:
+def write_truth(
+    truth_dir: Path,
+    accounts: pd.DataFrame,
+    defects: list[tuple[str, str, int]],
+    parameters: dict[str, object],
+    manifest: dict[str, object],
+) -> None:
     """Write every ground-truth file (TRUTH_FILES)."""
     n = len(accounts)
     account_id = [f"acc_{k:06d}" for k in range(1, n + 1)]
@@ -56,7 +72,11 @@ def write_truth(truth_dir: Path, accounts: pd.DataFrame, defects: list[tuple[str
             bool_text(accounts["planted_churner"].to_numpy()),
             day_text(accounts["react_day"].to_numpy()),
             day_text(accounts["upcoming_churn_day"].to_numpy()),
-            bool_text(accounts["shows_churn_signs"].to_numpy() & (accounts["upcoming_churn_day"].to_numpy() >= 0)),
+            bool_text(
+                accounts["shows_churn_signs"].to_numpy()
+                & (accounts["upcoming_churn_day"].to_numpy() >= 0)
+            ),
+            strict=True,
         ),
     )
     write_csv_rows(
@@ -68,6 +88,7 @@ def write_truth(truth_dir: Path, accounts: pd.DataFrame, defects: list[tuple[str
             bool_text(accounts["has_signal"].to_numpy()),
             bool_text(accounts["first_paid"].to_numpy() >= 0),
             day_text(accounts["first_paid"].to_numpy()),
+            strict=True,
         ),
     )
     write_csv_rows(truth_dir / "injected_defects.csv", DEFECT_COLUMNS, defects)
@@ -75,8 +96,9 @@ def write_truth(truth_dir: Path, accounts: pd.DataFrame, defects: list[tuple[str
     write_json(truth_dir / "manifest.json", manifest)
 
 
-def planted_parameters(planted: Planted, size: str, seed: int, as_of: dt.date, dirty_rate: float,
-                       timeline: Timeline) -> dict[str, object]:
+def planted_parameters(
+    planted: Planted, size: str, seed: int, as_of: dt.date, dirty_rate: float, timeline: Timeline
+) -> dict[str, object]:
     history_start = dt.date(1970, 1, 1) + dt.timedelta(days=timeline.start_day)
     return {
         "size": size,

@@ -47,7 +47,12 @@ class LandingSink:
     """Writes every landing table, injects defects in dirty mode, keeps the manifest."""
 
     def __init__(
-        self, landing_dir: Path, file_format: str, seed: int, dirty_rate: float, history_start_day: int
+        self,
+        landing_dir: Path,
+        file_format: str,
+        seed: int,
+        dirty_rate: float,
+        history_start_day: int,
     ) -> None:
         if file_format not in FORMATS:
             raise ValueError(f"file format must be one of {FORMATS}, got {file_format!r}")
@@ -77,10 +82,12 @@ class LandingSink:
         """A table built chunk by chunk; `chunk_rows` are the clean rows of each chunk, known up front."""
         injector = Injector(table, self.history_start_day)
         counts = planned_counts(table, sum(chunk_rows), self.dirty_rate)
-        shares = split_counts(child_rng(self.seed, "dirty", table, "split"), counts, list(chunk_rows))
+        shares = split_counts(
+            child_rng(self.seed, "dirty", table, "split"), counts, list(chunk_rows)
+        )
         writer = _FileWriter(self.landing_dir / self._path(table), schema, self.file_format)
         rows = 0
-        for index, (chunk, share) in enumerate(zip(chunks, shares)):
+        for index, (chunk, share) in enumerate(zip(chunks, shares, strict=True)):
             dirty = injector.inject(child_rng(self.seed, "dirty", table, index), chunk, share)
             writer.write(dirty)
             rows += dirty.num_rows

@@ -76,8 +76,12 @@ def test_a_changed_mart_builds_only_itself_and_its_children(tmp_path):
     slim_ci(project, state, "run", "--workdir", str(work))
 
     manifest = json.loads((work / "target" / "manifest.json").read_text())
-    results = json.loads((work / "target" / "run_results.json").read_text())["results"]
-    ran = {result["unique_id"] for result in results if result["unique_id"].startswith(RUNNABLE)}
+    results = [
+        result
+        for result in json.loads((work / "target" / "run_results.json").read_text())["results"]
+        if result["unique_id"].startswith(RUNNABLE)
+    ]
+    ran = {result["unique_id"] for result in results}
     expected = expected_nodes(manifest, f"model.{PACKAGE}.{CHANGED_MART}")
 
     assert ran == expected

@@ -8,9 +8,11 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from b2b_ops.conventions.rules import expected_name
 from b2b_ops.conventions.thresholds import find_thresholds
 from b2b_ops.settings import PROJECT_DIR
 from project_copy import copy_dbt_project
@@ -125,3 +127,38 @@ def test_find_thresholds(sql, expected):
         (threshold.text, threshold.line) for threshold in find_thresholds(textwrap.dedent(sql))
     ]
     assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("path", "name", "expected"),
+    [
+        ("models/staging/crm/stg_crm__accounts.sql", "stg_crm__accounts", None),
+        ("models/staging/crm/base/base_crm__accounts.sql", "base_crm__accounts", None),
+        ("models/staging/ml/stg_ml__account_clusters.sql", "stg_ml__account_clusters", None),
+        # The system in the name is the folder's; base_ models live in base/.
+        (
+            "models/staging/crm/stg_billing__invoices.sql",
+            "stg_billing__invoices",
+            "stg_crm__<table>",
+        ),
+        ("models/staging/crm/base/stg_crm__accounts.sql", "stg_crm__accounts", "base_crm__<table>"),
+        ("models/staging/crm/stg_crm_accounts.sql", "stg_crm_accounts", "stg_crm__<table>"),
+        (
+            "models/intermediate/finance/int_account_mrr_monthly.sql",
+            "int_account_mrr_monthly",
+            None,
+        ),
+        ("models/intermediate/finance/account_mrr.sql", "account_mrr", "int_<entity>_<verb>"),
+        ("models/marts/core/fct_mrr_movements.sql", "fct_mrr_movements", None),
+        ("models/marts/segments/account_segments.sql", "account_segments", None),
+        ("models/marts/core/int_accounts.sql", "int_accounts", "dim_<entity>"),
+        ("models/quarantine/quarantined_rows.sql", "quarantined_rows", None),
+        ("models/quarantine/landing_reconciliation.sql", "landing_reconciliation", None),
+        ("models/quarantine/bad_rows.sql", "bad_rows", "quarantined_<what>"),
+        ("models/scratch.sql", "scratch", "layer folders"),
+    ],
+)
+def test_expected_name(path, name, expected):
+    model = SimpleNamespace(original_file_path=path, name=name)
+    found = expected_name(model, mart_names_allowed=["account_segments"])
+    assert found is None if expected is None else expected in found

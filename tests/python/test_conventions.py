@@ -84,7 +84,7 @@ def test_a_model_that_breaks_the_rules_fails_with_file_rule_and_fix(tmp_path):
         in report
     )
     expected = {
-        "a model is named after its layer": "named revenue_summary; its folder expects dim_<entity>, fct_<event> or mart_<subject>",
+        "a model is named after its layer": "named revenue_summary; expected dim_<entity>, fct_<event> or mart_<subject>",
         "every mart enforces its dbt contract": "the contract is not enforced",
         "only staging models read sources": "reads source(s) billing.invoices outside staging",
         "every model's primary key is tested": "no primary-key test",

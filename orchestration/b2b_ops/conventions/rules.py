@@ -56,7 +56,7 @@ def named_by_layer(
     """A model is named after its layer: stg_/base_<system>__<table>, int_, dim_/fct_/mart_, quarantined_/landing_."""
     expected = expected_name(model, mart_names_allowed or [])
     if expected:
-        return RuleViolation(message=f"named {model.name}; its folder expects {expected}.")
+        return RuleViolation(message=f"named {model.name}; expected {expected}.")
     return None
 
 

@@ -13,6 +13,8 @@ import pytest
 from b2b_ops.dbt_runner import dbt_executable
 from b2b_ops.settings import PROJECT_DIR
 
+pytestmark = pytest.mark.slow
+
 DASHBOARDS = {
     "customer_success_health_dashboard",
     "revenue_mrr_dashboard",

@@ -1,0 +1,130 @@
+"""The project's conventions as dbt-score rules, for what dbt-score's own rules
+do not check. Every rule is CRITICAL: a convention is met or the check fails
+(pyproject.toml sets fail_any_item_under = 10). The messages say what is wrong;
+b2b_ops.conventions.report adds the file and the fix.
+
+No `from __future__ import annotations` here: dbt-score reads the type of a
+rule's argument at run time to know what the rule checks (Model, Seed, ...)."""
+
+import re
+from pathlib import PurePosixPath
+
+from dbt_score import Model, RuleViolation, Severity, rule
+
+from b2b_ops.conventions.thresholds import find_thresholds
+
+WORDS = r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*"
+MART_NAME = re.compile(rf"(dim|fct|mart)_{WORDS}")
+INTERMEDIATE_NAME = re.compile(rf"int_{WORDS}")
+QUARANTINE_NAME = re.compile(rf"(quarantined|landing)_{WORDS}")
+LAYERS = ("staging", "intermediate", "marts", "quarantine")
+
+
+def layer_of(model: Model) -> str:
+    """The layer folder a model lives in: models/<layer>/..."""
+    parts = PurePosixPath(model.original_file_path).parts
+    return parts[1] if len(parts) > 2 else ""
+
+
+def expected_name(model: Model, mart_names_allowed: list[str]) -> str | None:
+    """The naming pattern the model's folder asks for, or None when its name fits."""
+    layer = layer_of(model)
+    parts = PurePosixPath(model.original_file_path).parts
+    if layer == "staging":
+        system = parts[2] if len(parts) > 3 else "<system>"
+        prefix = "base" if "base" in parts[3:-1] else "stg"
+        fits = re.fullmatch(rf"{prefix}_{re.escape(system)}__{WORDS}", model.name)
+        return None if fits else f"{prefix}_{system}__<table> (folder models/staging/{system})"
+    if layer == "intermediate":
+        return None if INTERMEDIATE_NAME.fullmatch(model.name) else "int_<entity>_<verb>"
+    if layer == "marts":
+        fits = MART_NAME.fullmatch(model.name) or model.name in mart_names_allowed
+        return None if fits else "dim_<entity>, fct_<event> or mart_<subject>"
+    if layer == "quarantine":
+        return (
+            None
+            if QUARANTINE_NAME.fullmatch(model.name)
+            else "quarantined_<what> or landing_<what>"
+        )
+    return f"a model in one of the layer folders models/{{{','.join(LAYERS)}}}/"
+
+
+@rule(severity=Severity.CRITICAL)
+def named_by_layer(
+    model: Model, mart_names_allowed: list[str] | None = None
+) -> RuleViolation | None:
+    """A model is named after its layer: stg_/base_<system>__<table>, int_, dim_/fct_/mart_, quarantined_/landing_."""
+    expected = expected_name(model, mart_names_allowed or [])
+    if expected:
+        return RuleViolation(message=f"named {model.name}; expected {expected}.")
+    return None
+
+
+@rule(severity=Severity.CRITICAL)
+def mart_contract_enforced(model: Model) -> RuleViolation | None:
+    """A mart enforces its dbt contract, with a data_type for every column."""
+    if layer_of(model) != "marts":
+        return None
+    if not model.config.get("contract", {}).get("enforced"):
+        return RuleViolation(message="the contract is not enforced.")
+    untyped = [column.name for column in model.columns if not column.data_type]
+    if untyped:
+        return RuleViolation(message=f"columns without a data_type: {', '.join(untyped)}.")
+    return None
+
+
+@rule(severity=Severity.CRITICAL)
+def source_only_in_staging(model: Model) -> RuleViolation | None:
+    """Only staging models read sources; every other layer reads models with ref()."""
+    if layer_of(model) == "staging":
+        return None
+    sources = [
+        node.removeprefix("source.").split(".", 1)[1]
+        for node in model.depends_on.get("nodes", [])
+        if node.startswith("source.")
+    ]
+    if sources:
+        return RuleViolation(message=f"reads source(s) {', '.join(sources)} outside staging.")
+    return None
+
+
+def _has_column_key_test(model: Model) -> bool:
+    return any(
+        {"unique", "not_null"} <= {test.type for test in column.tests} for column in model.columns
+    )
+
+
+@rule(severity=Severity.CRITICAL)
+def primary_key_tested(model: Model) -> RuleViolation | None:
+    """A model's primary key is tested: unique + not_null on its key column, or a unique_key test for a key of several columns."""
+    if _has_column_key_test(model) or any(test.type == "unique_key" for test in model.tests):
+        return None
+    return RuleViolation(message="no primary-key test.")
+
+
+@rule(severity=Severity.CRITICAL)
+def columns_documented(model: Model) -> RuleViolation | None:
+    """A model lists its columns in its yml, each with a description."""
+    if not model.columns:
+        return RuleViolation(message="no columns listed in its yml.")
+    undescribed = [column.name for column in model.columns if not column.description.strip()]
+    if undescribed:
+        return RuleViolation(message=f"columns without a description: {', '.join(undescribed)}.")
+    return None
+
+
+@rule(severity=Severity.CRITICAL)
+def no_hardcoded_thresholds(
+    model: Model, allowed: dict[str, list[str]] | None = None
+) -> RuleViolation | None:
+    """A threshold compared in a model's SQL is a var or a seed row, not a number written in the SQL."""
+    allowed_here = set((allowed or {}).get(model.name, []))
+    found = [
+        threshold
+        for threshold in find_thresholds(model.raw_code)
+        if threshold.text not in allowed_here
+    ]
+    if found:
+        where = ", ".join(f"{threshold.text} (line {threshold.line})" for threshold in found)
+        return RuleViolation(message=f"numbers compared in the SQL: {where}.")
+    return None

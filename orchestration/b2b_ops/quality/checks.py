@@ -127,12 +127,9 @@ def check_result(
     )
 
 
-def _suite_for(asset_key: AssetKey) -> Suite:
-    """The asset's suite, read again at run time so the run uses the files as they are now."""
-    for suite in load_suites(suites_dir()):
-        if AssetKey(list(suite.asset_key)) == asset_key:
-            return suite
-    raise SuiteError(f"{suites_dir()}: no suite for asset {asset_key.to_user_string()} any more.")
+def _current_suites() -> dict[AssetKey, Suite]:
+    """The suites read again at run time, so a run uses the files as they are now."""
+    return {AssetKey(list(suite.asset_key)): suite for suite in load_suites(suites_dir())}
 
 
 def _build_check(producer: AssetsDefinition, suites: list[Suite]) -> AssetChecksDefinition:
@@ -148,8 +145,14 @@ def _build_check(producer: AssetsDefinition, suites: list[Suite]) -> AssetChecks
     def _expectations(context: AssetCheckExecutionContext) -> Iterator[AssetCheckResult]:
         warehouse = run_settings.from_environment().warehouse_path
         selected: set[AssetCheckKey] = set(context.selected_asset_check_keys)
+        current = _current_suites()
         for asset_key in sorted({key.asset_key for key in selected}, key=str):
-            suite = _suite_for(asset_key)
+            if asset_key not in current:
+                raise SuiteError(
+                    f"{suites_dir()}: no suite for {asset_key.to_user_string()} any more; "
+                    "reload the code location after removing a suite."
+                )
+            suite = current[asset_key]
             outcomes, frame_rows = run_suite(warehouse, suite)
             for outcome in outcomes:
                 if outcome.success:

@@ -25,11 +25,11 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from b2b_ops.landing import LOADER_COLUMNS
 from b2b_ops.quality.suites import Expectation, Suite, SuiteError
 
 SAMPLE_SEED = 42
 SAMPLE_VALUES_SHOWN = 10
-LOADER_COLUMNS = ("_landing_row_number", "_source_file", "_loaded_at")
 COLUMN_ARGUMENTS = ("column", "column_A", "column_B")
 TYPED_COLUMN = re.compile(r"^(\w+)::(\w+)$")
 GX_SEVERITY = {"blocking": "critical", "warn": "warning"}

@@ -36,6 +36,7 @@ from b2b_ops.assets import (
     published_marts,
 )
 from b2b_ops.dbt_runner import dbt_executable
+from b2b_ops.quality.checks import expectation_checks
 
 refresh_job = define_asset_job(
     name="refresh",
@@ -112,6 +113,8 @@ def log_refresh_failures(context: RunFailureSensorContext) -> None:
 
 defs = Definitions(
     assets=[land_files, dbt_warehouse, account_clusters, dbt_segments, published_marts],
+    # The Great Expectations suites: blocking ones stop the publish.
+    asset_checks=expectation_checks([land_files, dbt_warehouse, dbt_segments]),
     jobs=[refresh_job],
     schedules=[daily_refresh, quarterly_retiering],
     sensors=[new_landing_files, log_refresh_failures],

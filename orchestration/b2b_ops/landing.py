@@ -240,14 +240,18 @@ def _publish_raw_table(
     ]
 
 
+LOADS_COLUMNS = (
+    "source_table varchar, file_path varchar, rows_landed bigint, is_absent boolean, "
+    "loaded_at timestamp"
+)
+
+
 def _record_loads(
     connection: duckdb.DuckDBPyConnection, results: list[LoadResult], loaded_at: dt.datetime
 ) -> None:
-    connection.execute(
-        f"create or replace table {RAW_SCHEMA}._landing_loads ("
-        "source_table varchar, file_path varchar, rows_landed bigint, "
-        "is_absent boolean, loaded_at timestamp)"
-    )
+    """raw._landing_loads: this load's row counts; raw._landing_load_history: every load's,
+    so a quality check can compare a table's volume with the previous load."""
+    connection.execute(f"create or replace table {RAW_SCHEMA}._landing_loads ({LOADS_COLUMNS})")
     connection.executemany(
         f"insert into {RAW_SCHEMA}._landing_loads values (?, ?, ?, ?, ?)",
         [
@@ -260,6 +264,12 @@ def _record_loads(
             )
             for result in results
         ],
+    )
+    connection.execute(
+        f"create table if not exists {RAW_SCHEMA}._landing_load_history ({LOADS_COLUMNS})"
+    )
+    connection.execute(
+        f"insert into {RAW_SCHEMA}._landing_load_history select * from {RAW_SCHEMA}._landing_loads"
     )
 
 

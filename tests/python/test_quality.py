@@ -207,6 +207,21 @@ def test_the_volume_check_reads_the_previous_load_from_the_history(landing_copy,
     assert unchanged.success
 
 
+def test_a_new_landing_folder_starts_its_own_volume_history(landing_copy, tmp_path):
+    warehouse = tmp_path / "w.duckdb"
+    load_landing(landing_copy, warehouse, loaded_at=LOADED_AT)
+    # Another folder with 2 of the 5 events: 40 % of the last load, but of
+    # another file, so there is no previous load to compare with.
+    other = tmp_path / "other_landing"
+    shutil.copytree(landing_copy, other)
+    events = other / "product" / "events.csv"
+    events.write_text("\n".join(events.read_text().splitlines()[:3]) + "\n")
+    load_landing(other, warehouse, loaded_at=LOADED_AT + dt.timedelta(days=1))
+    suite = only(shipped("landing/product__events.yml"), "row_count_vs_previous", "blocking")
+    [outcome], _ = run_suite(warehouse, suite)
+    assert outcome.success
+
+
 # --- malformed suite files -----------------------------------------------
 
 

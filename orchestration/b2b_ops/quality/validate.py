@@ -35,20 +35,25 @@ TYPED_COLUMN = re.compile(r"^(\w+)::(\w+)$")
 GX_SEVERITY = {"blocking": "critical", "warn": "warning"}
 
 # Figures over the whole landing table; previous_row_count comes from the
-# load before this one (raw._landing_load_history), null on a first load.
+# last earlier load of the same file (raw._landing_load_history), null on a
+# first load. Another file (a new landing folder, or an absent file, which the
+# loader already warns about) starts its own history: its volume says nothing
+# about a truncated export.
 # duplicate_key_rows counts rows with a complete key that repeat another
 # row's key (staging quarantines them as duplicate_key). Keys are compared as
 # landed, not trimmed: trimming 50 M event ids doubles the time (36 s vs 17 s
 # at size L), and a key padded with spaces is rare enough to leave to staging.
 TABLE_STATS_SQL = """
 with current_load as (
-    select rows_landed, loaded_at from raw._landing_loads where source_table = $name
+    select rows_landed, file_path, loaded_at from raw._landing_loads where source_table = $name
 ),
 previous_load as (
     select history.rows_landed
     from raw._landing_load_history as history
+    inner join current_load
+        on history.file_path = current_load.file_path
+        and history.loaded_at < current_load.loaded_at
     where history.source_table = $name
-        and history.loaded_at < (select loaded_at from current_load)
     order by history.loaded_at desc
     limit 1
 ),

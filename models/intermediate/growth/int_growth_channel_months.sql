@@ -152,9 +152,9 @@ grid as (
 
     select
         months.month,
-        channels.acquisition_channel
+        channels_and_all.acquisition_channel
     from months
-    cross join channels_and_all as channels
+    cross join channels_and_all
 
 ),
 

@@ -11,7 +11,7 @@ UI_PORT ?= 3000
 # Runs started by make demo/build are recorded here, so `make ui` shows them.
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 
-.PHONY: setup browser demo build test ui benchmark clean
+.PHONY: setup browser demo build test ui benchmark clean lint lint-fix
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -68,3 +68,32 @@ docs: setup ## dbt docs of the built warehouse (lineage, columns, exposures) on 
 	@test -f "$(WAREHOUSE_FILE)" || { echo "make docs: no warehouse at $(WAREHOUSE_FILE): run make demo or make build first"; exit 1; }
 	$(BIN)/dbt docs generate --profiles-dir .
 	$(BIN)/dbt docs serve --profiles-dir . --host 127.0.0.1 --port $(DOCS_PORT) --no-browser
+
+# What `make lint` checks; narrow it to one file with LINT_SQL=models/x.sql.
+LINT_SQL ?= models tests
+LINT_PYTHON ?= orchestration tests
+SQLFLUFF := $(BIN)/sqlfluff
+
+lint: setup ## check SQL (sqlfluff), Python (ruff) and YAML; every check runs, then it fails if one did
+	@status=0; \
+	echo "==> SQL style (sqlfluff, rules in .sqlfluff) on $(LINT_SQL)"; \
+	$(SQLFLUFF) lint $(LINT_SQL) --processes 2 || { status=1; \
+		echo "SQL lint failed: each problem above gives the file (== [...]), the line (L:), the"; \
+		echo "position (P:) and the rule. Fix them all with 'make lint-fix', or one file with"; \
+		echo "'$(SQLFLUFF) fix <file>'; explain a rule with '$(SQLFLUFF) rules <code>'."; \
+		echo "Common ones: CP01 write the keyword in lower case; LT04 put the comma at the end"; \
+		echo "of the line; AL01/AL02 write 'as' before the alias; CV13 end with 'select * from final'."; }; \
+	echo "==> Python errors and import order (ruff check) on $(LINT_PYTHON)"; \
+	$(BIN)/ruff check $(LINT_PYTHON) || status=1; \
+	echo "==> Python layout (ruff format --check) on $(LINT_PYTHON)"; \
+	$(BIN)/ruff format --check $(LINT_PYTHON) || { status=1; echo "fix with 'make lint-fix'"; }; \
+	echo "==> YAML syntax (check-yaml) on every .yml and .yaml file"; \
+	find . \( -name .venv -o -name .git -o -name target -o -name dbt_packages -o -name logs \) -prune \
+		-o \( -name '*.yml' -o -name '*.yaml' \) -print | xargs $(BIN)/check-yaml || status=1; \
+	if [ $$status = 0 ]; then echo "lint: all checks passed"; else echo "lint: FAILED (see above)"; fi; \
+	exit $$status
+
+lint-fix: setup ## rewrite SQL (sqlfluff fix) and Python (ruff) to pass `make lint`
+	$(SQLFLUFF) fix $(LINT_SQL) --processes 2
+	$(BIN)/ruff check --fix $(LINT_PYTHON)
+	$(BIN)/ruff format $(LINT_PYTHON)

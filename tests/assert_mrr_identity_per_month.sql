@@ -21,11 +21,17 @@ monthly as (
     from movements
     group by month
 
+),
+
+final as (
+
+    select *
+    from monthly
+    where abs(
+        opening_mrr + new_mrr + expansion_mrr - contraction_mrr - churn_mrr + reactivation_mrr
+        - closing_mrr
+    ) > 0.005
+
 )
 
-select *
-from monthly
-where abs(
-    opening_mrr + new_mrr + expansion_mrr - contraction_mrr - churn_mrr + reactivation_mrr
-    - closing_mrr
-) > 0.005
+select * from final

@@ -3,7 +3,11 @@
 
 with bands as (
 
-    select 'high' as band union all select 'mid' union all select 'low'
+    select 'high' as band
+    union all
+    select 'mid'
+    union all
+    select 'low'
 
 ),
 
@@ -11,14 +15,20 @@ tier_matrix as (
 
     select * from {{ ref('value_tier_matrix') }}
 
+),
+
+final as (
+
+    select
+        arpu_bands.band as arpu_band,
+        growth_bands.band as growth_band
+    from bands as arpu_bands
+    cross join bands as growth_bands
+    left join tier_matrix
+        on arpu_bands.band = tier_matrix.arpu_band
+        and growth_bands.band = tier_matrix.growth_band
+    where tier_matrix.value_tier is null
+
 )
 
-select
-    arpu_bands.band as arpu_band,
-    growth_bands.band as growth_band
-from bands as arpu_bands
-cross join bands as growth_bands
-left join tier_matrix
-    on arpu_bands.band = tier_matrix.arpu_band
-    and growth_bands.band = tier_matrix.growth_band
-where tier_matrix.value_tier is null
+select * from final

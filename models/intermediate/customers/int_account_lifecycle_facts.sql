@@ -41,11 +41,11 @@ nps_responses as (
 current_mrr as (
 
     select
-        account_id,
+        subscriptions.account_id,
         sum(mrr_amount) as mrr_amount
     from subscriptions
     where {{ subscription_runs_on('subscriptions', as_of_date()) }}
-    group by account_id
+    group by subscriptions.account_id
 
 ),
 

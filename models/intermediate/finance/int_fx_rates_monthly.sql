@@ -60,7 +60,9 @@ usd_rates as (
 
 reporting_currency as (
 
-    select rate_month, usd_per_unit
+    select
+        rate_month,
+        usd_per_unit
     from usd_rates
     where currency = upper('{{ var("reporting_currency") }}')
 

@@ -11,16 +11,16 @@ with subscriptions as (
 final as (
 
     select
-        account_id,
-        product_module,
-        min(started_on) as first_started_on,
+        subscriptions.account_id,
+        subscriptions.product_module,
+        min(subscriptions.started_on) as first_started_on,
         max(
             case when {{ subscription_runs_on('subscriptions', as_of_date()) }} then 1 else 0 end
         ) = 1 as is_running_at_as_of
     from subscriptions
-    where mrr_amount > 0
-        and product_module is not null
-    group by account_id, product_module
+    where subscriptions.mrr_amount > 0
+        and subscriptions.product_module is not null
+    group by subscriptions.account_id, subscriptions.product_module
 
 )
 

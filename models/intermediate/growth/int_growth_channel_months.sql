@@ -106,6 +106,15 @@ channels as (
 
 ),
 
+-- Each channel, plus 'all' for the company-wide rows.
+channels_and_all as (
+
+    select acquisition_channel from channels
+    union all
+    select 'all' as acquisition_channel
+
+),
+
 -- Every account-month twice: once under its channel, once under 'all'.
 account_rows as (
 
@@ -124,9 +133,16 @@ account_rows as (
 
 spend_rows as (
 
-    select acquisition_channel, month, spend_amount from spend_by_channel_month
+    select
+        acquisition_channel,
+        month,
+        spend_amount
+    from spend_by_channel_month
     union all
-    select 'all' as acquisition_channel, month, sum(spend_amount) as spend_amount
+    select
+        'all' as acquisition_channel,
+        month,
+        sum(spend_amount) as spend_amount
     from spend_by_channel_month
     group by month
 
@@ -134,13 +150,11 @@ spend_rows as (
 
 grid as (
 
-    select months.month, channels.acquisition_channel
+    select
+        months.month,
+        channels_and_all.acquisition_channel
     from months
-    cross join (
-        select acquisition_channel from channels
-        union all
-        select 'all' as acquisition_channel
-    ) as channels
+    cross join channels_and_all
 
 ),
 
@@ -192,7 +206,7 @@ roi_window_revenue as (
     from grid
     inner join account_rows
         on grid.acquisition_channel = account_rows.acquisition_channel
-        and account_rows.month <= grid.month
+        and grid.month >= account_rows.month
         and account_rows.first_paid_month
             > {{ dbt.dateadd('month', -1 * var('channel_roi_window_months'), 'grid.month') }}
         and account_rows.month >= account_rows.first_paid_month

@@ -162,7 +162,7 @@ high_value_ltv_windows as (
         sum(high_value_months.high_value_accounts_at_start) as high_value_ltv_window_accounts_at_start
     from visible_months
     inner join high_value_months
-        on high_value_months.month <= visible_months.month
+        on visible_months.month >= high_value_months.month
         and high_value_months.month
             > cast({{ dbt.dateadd('month', -ltv_window_months, 'visible_months.month') }} as date)
     group by visible_months.month
@@ -191,7 +191,7 @@ upsell_window_accounts as (
     from high_value_now
     inner join mrr_movements
         on high_value_now.account_id = mrr_movements.account_id
-        and mrr_movements.month <= high_value_now.month
+        and high_value_now.month >= mrr_movements.month
         and mrr_movements.month
             > cast({{ dbt.dateadd('month', -upsell_window_months, 'high_value_now.month') }} as date)
     group by high_value_now.month, high_value_now.account_id

@@ -95,7 +95,11 @@ account_stages as (
 
 trial_counts as (
 
-    select trial_month as month, acquisition_channel, industry, count(*) as trials
+    select
+        trial_month as month,
+        acquisition_channel,
+        industry,
+        count(*) as trials
     from account_stages
     where trial_month is not null
     group by trial_month, acquisition_channel, industry
@@ -118,11 +122,23 @@ paid_counts as (
 
 keys as (
 
-    select month, acquisition_channel, industry from lead_cohorts
+    select
+        month,
+        acquisition_channel,
+        industry
+    from lead_cohorts
     union
-    select month, acquisition_channel, industry from trial_counts
+    select
+        month,
+        acquisition_channel,
+        industry
+    from trial_counts
     union
-    select month, acquisition_channel, industry from paid_counts
+    select
+        month,
+        acquisition_channel,
+        industry
+    from paid_counts
 
 ),
 

@@ -47,10 +47,10 @@ candidate_rates as (
         module_rates.conversion_rate,
         module_rates.lift
     from paying_accounts
-    inner join account_modules as owned
-        on paying_accounts.account_id = owned.account_id
+    inner join account_modules as owned_modules
+        on paying_accounts.account_id = owned_modules.account_id
     inner join module_rates
-        on owned.product_module = module_rates.from_module
+        on owned_modules.product_module = module_rates.from_module
     left join account_modules as already_owned
         on paying_accounts.account_id = already_owned.account_id
         and module_rates.to_module = already_owned.product_module
@@ -65,7 +65,11 @@ ranked as (
         *,
         row_number() over (
             partition by account_id
-            order by conversion_rate desc, lift desc nulls last, candidate_module, driver_module
+            order by
+                conversion_rate desc,
+                lift desc nulls last,
+                candidate_module asc,
+                driver_module asc
         ) as candidate_rank
     from candidate_rates
 

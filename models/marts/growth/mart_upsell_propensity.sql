@@ -79,7 +79,9 @@ pair_counts as (
 
 module_counts as (
 
-    select product_module, count(*) as module_accounts
+    select
+        product_module,
+        count(*) as module_accounts
     from account_modules
     group by product_module
 

@@ -79,8 +79,8 @@ nps_at_date as (
     from grid
     inner join nps_history
         on grid.account_id = nps_history.account_id
-        and nps_history.valid_from_on <= grid.as_of_date
-        and (nps_history.valid_to_on is null or nps_history.valid_to_on > grid.as_of_date)
+        and grid.as_of_date >= nps_history.valid_from_on
+        and (nps_history.valid_to_on is null or grid.as_of_date < nps_history.valid_to_on)
 
 ),
 
@@ -93,7 +93,7 @@ roles_at_date as (
     from grid
     inner join buying_roles
         on grid.account_id = buying_roles.account_id
-        and buying_roles.first_contact_on <= grid.as_of_date
+        and grid.as_of_date >= buying_roles.first_contact_on
     group by grid.account_id, grid.as_of_date
 
 ),

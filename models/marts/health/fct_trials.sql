@@ -118,7 +118,7 @@ converted as (
     from visible_trials
     inner join first_subscriptions
         on visible_trials.account_id = first_subscriptions.account_id
-        and first_subscriptions.first_started_on >= visible_trials.started_on
+        and visible_trials.started_on <= first_subscriptions.first_started_on
 
 ),
 

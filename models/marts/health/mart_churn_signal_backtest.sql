@@ -96,7 +96,7 @@ next_churn as (
     inner join snapshot_dates on account_health.as_of_date = snapshot_dates.as_of_date
     inner join churn_events
         on account_health.account_id = churn_events.account_id
-        and churn_events.churned_on > account_health.as_of_date
+        and account_health.as_of_date < churn_events.churned_on
     group by account_health.account_id, account_health.as_of_date
 
 ),
@@ -172,7 +172,7 @@ event_warnings as (
     from eligible_events
     inner join snapshot_signals
         on eligible_events.account_id = snapshot_signals.account_id
-        and snapshot_signals.as_of_date < eligible_events.churned_on
+        and eligible_events.churned_on > snapshot_signals.as_of_date
         and snapshot_signals.as_of_date
             >= cast({{ dbt.dateadd('day', '-1 * eligible_events.horizon_days', 'eligible_events.churned_on') }} as date)
     group by
@@ -185,7 +185,10 @@ event_warnings as (
 
 signal_names as (
 
-    select distinct signal_name, signal_kind from snapshot_signals
+    select distinct
+        signal_name,
+        signal_kind
+    from snapshot_signals
 
 ),
 

@@ -117,7 +117,7 @@ ranked_factors as (
         ]) }} as factor_reason,
         row_number() over (
             partition by account_id
-            order by points_lost desc, factor_order
+            order by points_lost desc, factor_order asc
         ) as factor_rank
     from factor_words
     where points_lost > 0
@@ -239,8 +239,15 @@ items as (
     select * from high_risk_items
     union all
     select
-        account_id, work_item, priority, due_on, trial_id,
-        top_factor_1, top_factor_2, top_factor_3, reason
+        account_id,
+        work_item,
+        priority,
+        due_on,
+        trial_id,
+        top_factor_1,
+        top_factor_2,
+        top_factor_3,
+        reason
     from trial_items
     where trial_recency = 1
     union all

@@ -85,9 +85,18 @@ matches as (
     inner join fired_signals on account_signals.account_id = fired_signals.account_id
     inner join current_rules
         on fired_signals.signal = current_rules.signal
-        and (current_rules.lifecycle_stage = '*' or current_rules.lifecycle_stage = account_signals.lifecycle_stage)
-        and (current_rules.value_tier = '*' or current_rules.value_tier = account_signals.value_tier)
-        and (current_rules.industry = '*' or current_rules.industry = account_signals.industry)
+        and (
+            current_rules.lifecycle_stage = '*'
+            or account_signals.lifecycle_stage = current_rules.lifecycle_stage
+        )
+        and (
+            current_rules.value_tier = '*'
+            or account_signals.value_tier = current_rules.value_tier
+        )
+        and (
+            current_rules.industry = '*'
+            or account_signals.industry = current_rules.industry
+        )
 
 ),
 

@@ -100,8 +100,8 @@ recent_nps as (
     select
         account_id,
         count(*) as nps_response_count,
-        sum(case when score >= 9 then 1 else 0 end) as promoter_count,
-        sum(case when score <= 6 then 1 else 0 end) as detractor_count
+        sum(case when {{ nps_category('score') }} = 'promoter' then 1 else 0 end) as promoter_count,
+        sum(case when {{ nps_category('score') }} = 'detractor' then 1 else 0 end) as detractor_count
     from nps_responses
     where {{ is_visible_at_as_of('responded_at') }}
         and cast(responded_at as date)

@@ -40,8 +40,8 @@ class Scale:
 
 
 SCALES = {
-    "fast": Scale(demo_size=None, kills=3, random_kill_delays=False, fuzz_examples=2),
-    "long": Scale(demo_size="S", kills=8, random_kill_delays=True, fuzz_examples=10),
+    "fast": Scale(demo_size=None, kills=3, random_kill_delays=False, fuzz_examples=1),
+    "long": Scale(demo_size="S", kills=6, random_kill_delays=True, fuzz_examples=8),
 }
 LEVEL = os.environ.get("B2B_OPS_RELIABILITY_LEVEL", "fast").strip().lower() or "fast"
 if LEVEL not in SCALES:

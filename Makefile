@@ -11,7 +11,7 @@ UI_PORT ?= 3000
 # Runs started by make demo/build are recorded here, so `make ui` shows them.
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 
-.PHONY: setup browser demo build test ui benchmark clean lint lint-fix
+.PHONY: setup browser demo build test reliability ui benchmark clean lint lint-fix
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,15 @@ build: setup ## full refresh from $$B2B_OPS_LANDING_DIR at $$B2B_OPS_AS_OF_DATE
 
 test: setup browser ## every test: dbt unit tests, data tests and pytest
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The long crash, fuzz and structural-break tests (demo size S, more kills and
+# fuzz examples than `make test`), then the table of what they tried.
+RELIABILITY_REPORT := test-artifacts/reliability.jsonl
+reliability: setup ## long reliability tests (about 20 minutes); prints a table per case
+	mkdir -p $(dir $(RELIABILITY_REPORT)) && rm -f $(RELIABILITY_REPORT)
+	B2B_OPS_RELIABILITY_LEVEL=long B2B_OPS_RELIABILITY_REPORT=$(CURDIR)/$(RELIABILITY_REPORT) \
+		$(BIN)/python -m pytest -m reliability $(PYTEST_ARGS); status=$$?; \
+		$(BIN)/python tests/python/reliability.py $(RELIABILITY_REPORT); exit $$status
 
 ui: setup ## the Dagster UI on 127.0.0.1:$(UI_PORT) with the project loaded
 	mkdir -p $(DAGSTER_HOME) && cp -n orchestration/dagster.yaml $(DAGSTER_HOME)/

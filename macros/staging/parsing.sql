@@ -16,9 +16,16 @@
 {%- endmacro %}
 
 {#- DuckDB ignores a UTC offset when casting text straight to timestamp; going
-    through timestamptz applies it (the profile sets the session to UTC). -#}
+    through timestamptz applies it (the profile sets the session to UTC).
+    A date before 1900 or an infinite one is junk, not history (it would
+    stretch every date spine over centuries): it parses to null, so the row
+    is quarantined as unparseable_date. -#}
 {% macro duckdb__parse_timestamp(expression) -%}
-    cast(try_cast({{ expression }} as timestamptz) as timestamp)
+    case
+        when cast(try_cast({{ expression }} as timestamptz) as timestamp)
+            between timestamp '1900-01-01' and timestamp '9999-12-31 23:59:59.999999'
+            then cast(try_cast({{ expression }} as timestamptz) as timestamp)
+    end
 {%- endmacro %}
 
 
@@ -31,7 +38,10 @@
 {%- endmacro %}
 
 {% macro duckdb__parse_date(expression) -%}
-    try_cast({{ expression }} as date)
+    case
+        when try_cast({{ expression }} as date) between date '1900-01-01' and date '9999-12-31'
+            then try_cast({{ expression }} as date)
+    end
 {%- endmacro %}
 
 
@@ -43,7 +53,9 @@
     {{ dbt.safe_cast(expression, api.Column.translate_type(number_type)) }}
 {%- endmacro %}
 
-{#- An integer column rejects '7.5' rather than rounding it to 8. -#}
+{#- An integer column rejects '7.5' rather than rounding it to 8. DuckDB
+    reads 'nan' and 'inf' as doubles; they are not amounts, so they parse to
+    null (and the row is quarantined as unparseable_number). -#}
 {% macro duckdb__parse_number(expression, number_type) -%}
     {%- if number_type in ('integer', 'bigint') -%}
     case
@@ -51,7 +63,10 @@
             then try_cast(try_cast({{ expression }} as double) as {{ number_type }})
     end
     {%- else -%}
-    try_cast({{ expression }} as {{ number_type }})
+    case
+        when isfinite(try_cast({{ expression }} as double))
+            then try_cast({{ expression }} as {{ number_type }})
+    end
     {%- endif -%}
 {%- endmacro %}
 

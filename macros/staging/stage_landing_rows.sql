@@ -3,10 +3,11 @@
     (it is staged) or exactly one (it is quarantined). The checks run in this
     order and the first that fails is the reason:
 
-      missing_key         a required key column is blank
+      missing_key         a required key column, or the recorded-at column, is blank
       unparseable_date    a date/timestamp column has text that is not a date
       unparseable_number  a number column has text that is not a number
-      out_of_range        a number outside its range, or a category outside its set
+      out_of_range        a number outside its range (any number beyond 10^12), or a
+                          category outside its set
       unknown_currency    a currency with no rate in seeds/fx_rates.csv
       future_timestamp    the row's recorded-at time is later than the load
       orphan_key          a foreign key names no row of its parent's landed file
@@ -36,6 +37,12 @@
     foreign_keys=[]
 ) %}
 {%- set required_columns = required_columns if required_columns is not none else key_columns -%}
+{#- A row without the time it was recorded cannot be placed in time (it
+    would reach the daily and monthly rollups as a null day), so its
+    recorded-at column is required like a key. -#}
+{%- if recorded_at_column and recorded_at_column not in required_columns -%}
+    {%- set required_columns = required_columns + [recorded_at_column] -%}
+{%- endif -%}
 {%- set date_columns = [] -%}
 {%- set number_columns = [] -%}
 {%- for column, column_type in types.items() -%}
@@ -120,6 +127,11 @@ checked as (
             {%- endfor %}
             {%- for column, maximum in max_values.items() %}
             when typed.{{ column }} > {{ maximum }} then 'out_of_range'
+            {%- endfor %}
+            {%- for column in number_columns if column not in max_values %}
+            {#- Beyond any real amount or count, and the marts' decimal(18, 2)
+                could not hold it (or a sum of a few). #}
+            when abs(typed.{{ column }}) > 1e12 then 'out_of_range'
             {%- endfor %}
             {%- for column, values in accepted_values.items() %}
             when typed.{{ column }} not in ('{{ values | join("', '") }}') then 'out_of_range'

@@ -99,7 +99,9 @@ def read_csv_header(path: Path) -> list[str]:
             "export it again as UTF-8 CSV."
         ) from error
     except (OSError, csv.Error) as error:
-        raise StructuralBreakError(f"{path} cannot be read ({error}).") from error
+        raise StructuralBreakError(
+            f"{path} cannot be read ({error}): check its permissions, or export it again."
+        ) from error
     if not header or not any(name.strip() for name in header):
         raise StructuralBreakError(
             f"{path} is empty or has no header row: the first line must name the columns."
@@ -113,7 +115,10 @@ def read_parquet_header(connection: duckdb.DuckDBPyConnection, path: Path) -> li
             "select name from parquet_schema(?) where name <> 'duckdb_schema'", [str(path)]
         ).fetchall()
     except duckdb.Error as error:
-        raise StructuralBreakError(f"{path} is not a readable Parquet file ({error}).") from error
+        raise StructuralBreakError(
+            f"{path} is not a readable Parquet file ({error}): export it again "
+            "(a truncated or partly copied file cannot be read)."
+        ) from error
     return [row[0] for row in rows]
 
 
@@ -277,31 +282,26 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def load_landing(
-    landing_dir: Path,
-    warehouse_path: Path,
-    project_dir: Path = PROJECT_DIR,
-    loaded_at: dt.datetime | None = None,
-) -> list[LoadResult]:
-    """Check every landing file, then land all of them in one transaction."""
+def check_landing(
+    landing_dir: Path, project_dir: Path = PROJECT_DIR
+) -> list[tuple[TableSpec, Path | None, list[str]]]:
+    """Check the landing folder and every file's header against the contract.
+
+    Returns what to read: each table with its file (None when absent) and
+    header. Raises a StructuralBreakError naming the file, the column and the
+    fix; reads only headers, so it is cheap enough to run before a refresh.
+    """
     if not landing_dir.is_dir():
         raise StructuralBreakError(
             f"the landing folder {landing_dir} does not exist: set B2B_OPS_LANDING_DIR "
             "to a folder laid out as <system>/<table>.csv|parquet, or run `make demo`."
         )
-    loaded_at = loaded_at or dt.datetime.now(dt.UTC)
-    specs = read_table_specs(project_dir)
-    warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-    memory_limit = os.environ.get("B2B_OPS_DUCKDB_MEMORY_LIMIT", "8GB")
-    with duckdb.connect(str(warehouse_path), config={"memory_limit": memory_limit}) as connection:
-        plan: list[tuple[TableSpec, Path | None, list[str]]] = []
-        for spec in specs:
+    plan: list[tuple[TableSpec, Path | None, list[str]]] = []
+    # In memory: a Parquet header is read through DuckDB, no warehouse needed.
+    with duckdb.connect() as connection:
+        for spec in read_table_specs(project_dir):
             path = find_landing_file(landing_dir, spec)
             if path is None:
-                log(
-                    f"warning: {landing_dir / spec.system / spec.table}.csv|parquet is absent: "
-                    f"{spec.name} is read as empty, and marts that need it will be empty."
-                )
                 plan.append((spec, None, []))
                 continue
             header = (
@@ -311,7 +311,27 @@ def load_landing(
             )
             check_columns(path, header, spec)
             plan.append((spec, path, header))
+    return plan
 
+
+def load_landing(
+    landing_dir: Path,
+    warehouse_path: Path,
+    project_dir: Path = PROJECT_DIR,
+    loaded_at: dt.datetime | None = None,
+) -> list[LoadResult]:
+    """Check every landing file, then land all of them in one transaction."""
+    plan = check_landing(landing_dir, project_dir)
+    for spec, path, _ in plan:
+        if path is None:
+            log(
+                f"warning: {landing_dir / spec.system / spec.table}.csv|parquet is absent: "
+                f"{spec.name} is read as empty, and marts that need it will be empty."
+            )
+    loaded_at = loaded_at or dt.datetime.now(dt.UTC)
+    warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    memory_limit = os.environ.get("B2B_OPS_DUCKDB_MEMORY_LIMIT", "8GB")
+    with duckdb.connect(str(warehouse_path), config={"memory_limit": memory_limit}) as connection:
         connection.execute(f"create schema if not exists {RAW_SCHEMA}")
         try:
             # Reading is the slow part and may fail on a file that passed the

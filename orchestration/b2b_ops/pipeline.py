@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from b2b_ops import settings as run_settings
+from b2b_ops.landing import check_landing
 
 
 class RefreshFailedError(RuntimeError):
@@ -40,15 +41,23 @@ def prepare_dagster_home(home: Path) -> None:
 
 
 def _root_cause(error) -> str:
-    """The innermost error's message, without its class path."""
-    while getattr(error, "cause", None) is not None:
-        error = error.cause
-    message = error.message.strip()
+    """The message of the project's own error (the first in the chain that is
+    not Dagster's wrapper, so a structural break keeps the file it names),
+    else the innermost one's, without its class path."""
+    chain = [error]
+    while getattr(chain[-1], "cause", None) is not None:
+        chain.append(chain[-1].cause)
+    own = [link for link in chain if not (link.cls_name or "").startswith("Dagster")]
+    message = (own[0] if own else chain[-1]).message.strip()
     head, _, tail = message.partition(": ")
     return tail if "Error" in head and tail else message
 
 
 def run_refresh(settings: run_settings.Settings) -> None:
+    # A structural break found from the headers fails here, in seconds and
+    # with one message, before Dagster and dbt start; the job checks again
+    # (schedules and the sensor start it without this function).
+    check_landing(settings.landing_dir)
     os.environ.update(run_settings.to_environment(settings))
     # Imported here: loading the definitions parses the dbt project.
     from b2b_ops.definitions import defs

@@ -7,7 +7,8 @@ built next to its final name and swapped in by rename, which POSIX makes
 atomic: a reader that already has the old file open keeps reading it, a
 reader that opens after the swap gets the new one, and nobody ever sees a
 half-written file. A refresh that fails before this step leaves the last
-good copy in place.
+good copy in place; one killed during this step leaves its temporary file
+behind, which the next publish removes.
 """
 
 from __future__ import annotations
@@ -21,13 +22,40 @@ import duckdb
 PUBLISHED_SCHEMAS = ("marts",)
 
 
+def _temporary_path(published_path: Path) -> Path:
+    # The pid in the name tells a killed publish's leftover from a running one's.
+    return published_path.with_name(f".{published_path.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temporaries(published_path: Path) -> list[Path]:
+    """Delete temporary copies (and their WAL) left by publishes whose process is gone."""
+    removed = []
+    for leftover in published_path.parent.glob(f".{published_path.name}.*.tmp*"):
+        pid = leftover.name.removeprefix(f".{published_path.name}.").split(".")[0]
+        if pid.isdigit() and not _is_running(int(pid)):
+            leftover.unlink(missing_ok=True)
+            removed.append(leftover)
+    return removed
+
+
 def publish(working_path: Path, published_path: Path) -> list[str]:
     """Copy the published schemas of the working warehouse to published_path, atomically.
 
     Returns the tables published, as schema.table.
     """
     published_path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = published_path.with_name(f".{published_path.name}.{uuid.uuid4().hex}.tmp")
+    remove_stale_temporaries(published_path)
+    temporary = _temporary_path(published_path)
     tables: list[str] = []
     try:
         with duckdb.connect(str(temporary)) as connection:
@@ -50,4 +78,5 @@ def publish(working_path: Path, published_path: Path) -> list[str]:
         os.replace(temporary, published_path)
     finally:
         temporary.unlink(missing_ok=True)
+        temporary.with_name(f"{temporary.name}.wal").unlink(missing_ok=True)
     return tables

@@ -172,14 +172,15 @@ def test_nothing_secret_is_tracked():
 def test_the_dbt_profile_takes_its_connection_settings_from_the_environment():
     profile = yaml.safe_load((PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8"))
     for name, output in profile["b2b_ops"]["outputs"].items():
-        assert "env_var(" in output["path"], name
+        # The lint target compiles against an in-memory database: no file, no settings.
+        assert "env_var(" in output["path"] or output["path"] == ":memory:", name
         for setting in ("password", "user", "host", "token", "database"):
             if setting in output:
                 assert "env_var(" in str(output[setting]), f"{name}.{setting}"
 
 
 # Makefile targets that start a server; each must bind to 127.0.0.1.
-SERVING_TARGETS = ["ui"]
+SERVING_TARGETS = ["ui", "docs"]
 HOST_FLAG = re.compile(r"(?:^|\s)(?:-h|--host)[\s=]+127\.0\.0\.1(?:\s|$)")
 
 

@@ -42,7 +42,7 @@ current_mrr as (
 
     select
         subscriptions.account_id,
-        sum(mrr_amount) as mrr_amount
+        {{ money_sum('mrr_amount') }} as mrr_amount
     from subscriptions
     where {{ subscription_runs_on('subscriptions', as_of_date()) }}
     group by subscriptions.account_id

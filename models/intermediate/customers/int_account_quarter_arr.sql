@@ -85,7 +85,7 @@ running_arr as (
     select
         tiering_days.account_id,
         tiering_days.quarter_start,
-        12 * sum(subscriptions.mrr_amount) as annual_arpu
+        12 * {{ money_sum('subscriptions.mrr_amount') }} as annual_arpu
     from tiering_days
     inner join subscriptions
         on tiering_days.account_id = subscriptions.account_id

@@ -58,7 +58,7 @@ running_mrr as (
     select
         measured_months.account_id,
         measured_months.month,
-        sum(subscriptions.mrr_amount) as mrr_amount
+        {{ money_sum('subscriptions.mrr_amount') }} as mrr_amount
     from measured_months
     inner join subscriptions
         on measured_months.account_id = subscriptions.account_id

@@ -85,7 +85,7 @@ first_annual_fees as (
 
     select
         lifecycle_facts.account_id,
-        12 * sum(subscriptions.mrr_amount * fx_rates.rate_to_reporting)
+        12 * {{ money_sum('subscriptions.mrr_amount * fx_rates.rate_to_reporting') }}
             as first_annual_fee_amount
     from lifecycle_facts
     inner join subscriptions

@@ -52,7 +52,7 @@ spend_by_channel_month as (
     select
         spend.channel as acquisition_channel,
         {{ month_start('spend.spend_date') }} as month,
-        sum(spend.amount * fx_rates.rate_to_reporting) as spend_amount
+        {{ money_sum('spend.amount * fx_rates.rate_to_reporting') }} as spend_amount
     from spend
     inner join fx_rates
         on spend.currency = fx_rates.currency
@@ -142,7 +142,7 @@ spend_rows as (
     select
         'all' as acquisition_channel,
         month,
-        sum(spend_amount) as spend_amount
+        {{ money_sum('spend_amount') }} as spend_amount
     from spend_by_channel_month
     group by month
 
@@ -163,7 +163,7 @@ account_stats as (
     select
         acquisition_channel,
         month,
-        sum(mrr_amount) as mrr_amount,
+        {{ money_sum('mrr_amount') }} as mrr_amount,
         sum(case when mrr_amount > 0 then 1 else 0 end) as paying_accounts,
         sum(case when first_paid_month = month then 1 else 0 end) as new_customers,
         sum(case when mrr_amount_month_before > 0 then 1 else 0 end)
@@ -202,7 +202,7 @@ roi_window_revenue as (
     select
         grid.month,
         grid.acquisition_channel,
-        sum(account_rows.mrr_amount) as revenue_amount
+        {{ money_sum('account_rows.mrr_amount') }} as revenue_amount
     from grid
     inner join account_rows
         on grid.acquisition_channel = account_rows.acquisition_channel

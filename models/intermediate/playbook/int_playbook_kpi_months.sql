@@ -146,7 +146,7 @@ high_value_months as (
     select
         month,
         sum(case when mrr > 0 then 1 else 0 end) as high_value_paying_accounts,
-        sum(case when mrr > 0 then mrr else 0 end) as high_value_mrr_amount,
+        {{ money_sum('case when mrr > 0 then mrr else 0 end') }} as high_value_mrr_amount,
         sum(case when previous_mrr > 0 then 1 else 0 end) as high_value_accounts_at_start,
         sum(case when movement = 'churn' then 1 else 0 end) as high_value_churned_accounts
     from high_value_movements

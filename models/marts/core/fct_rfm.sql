@@ -53,7 +53,7 @@ account_values as (
         account_id,
         {{ dbt.datediff('max(paid_on)', as_of_date(), 'day') }} as recency_days,
         count(*) as frequency,
-        round(sum(amount), 2) as monetary
+        round({{ money_sum('amount') }}, 2) as monetary
     from paid_in_window
     group by account_id
 

@@ -22,16 +22,16 @@ aggregated as (
     select
         month,
         sum(case when mrr_amount > 0 then 1 else 0 end) as accounts_active,
-        sum(mrr_amount) as mrr,
+        {{ money_sum('mrr_amount') }} as mrr,
         sum(case when mrr_amount_month_before > 0 then 1 else 0 end) as accounts_active_at_start,
         sum(case when mrr_amount_month_before > 0 and mrr_amount = 0 then 1 else 0 end)
             as churned_accounts,
         sum(case when mrr_amount_year_before > 0 then 1 else 0 end) as accounts_active_year_before,
         sum(case when mrr_amount_year_before > 0 and mrr_amount = 0 then 1 else 0 end)
             as churned_accounts_12m,
-        sum(case when mrr_amount_year_before > 0 then mrr_amount_year_before else 0 end)
+        {{ money_sum('case when mrr_amount_year_before > 0 then mrr_amount_year_before else 0 end') }}
             as mrr_year_before,
-        sum(case when mrr_amount_year_before > 0 then mrr_amount else 0 end)
+        {{ money_sum('case when mrr_amount_year_before > 0 then mrr_amount else 0 end') }}
             as mrr_now_of_year_before_accounts,
         sum(
             case

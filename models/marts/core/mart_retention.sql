@@ -63,9 +63,9 @@ aggregated as (
         month,
         count(*) as cohort_size,
         sum(case when mrr_amount > 0 then 1 else 0 end) as accounts_active,
-        sum(starting_mrr_amount) as starting_mrr,
-        sum(mrr_amount) as mrr,
-        sum(case when mrr_amount < starting_mrr_amount then mrr_amount else starting_mrr_amount end)
+        {{ money_sum('starting_mrr_amount') }} as starting_mrr,
+        {{ money_sum('mrr_amount') }} as mrr,
+        {{ money_sum('case when mrr_amount < starting_mrr_amount then mrr_amount else starting_mrr_amount end') }}
             as retained_starting_mrr,
         sum(case when mrr_amount_month_before > 0 then 1 else 0 end) as active_month_before,
         sum(case when mrr_amount_month_before > 0 and mrr_amount = 0 then 1 else 0 end)

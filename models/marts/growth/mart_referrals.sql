@@ -64,7 +64,7 @@ customer_counts as (
         {{ month_start('first_paid_on') }} as month,
         count(*) as new_customers,
         sum(case when is_referred then 1 else 0 end) as new_customers_from_referrals,
-        sum(case when is_referred then first_annual_fee_amount else 0 end)
+        {{ money_sum('case when is_referred then first_annual_fee_amount else 0 end') }}
             * {{ var('referral_rebate_rate') }} as rebates_owed_amount
     from journeys
     where first_paid_on is not null

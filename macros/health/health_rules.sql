@@ -20,14 +20,6 @@
 {%- endmacro %}
 
 
-{#- A share in 0..1, null when the denominator is 0 or null. -#}
-{% macro safe_rate(numerator, denominator) -%}
-    case
-        when {{ denominator }} > 0 then cast({{ numerator }} as double) / {{ denominator }}
-    end
-{%- endmacro %}
-
-
 {#- Risk level from the health score: below risk_high_score_below is high,
     below risk_medium_score_below is medium, else low. -#}
 {% macro health_risk_level(score_column) -%}

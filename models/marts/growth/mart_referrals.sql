@@ -86,25 +86,18 @@ final as (
         months.month,
         cast(coalesce(lead_counts.referred_leads, 0) as integer) as referred_leads,
         cast(coalesce(lead_counts.referred_conversions, 0) as integer) as referred_conversions,
-        case
-            when lead_counts.referred_leads > 0
-                then 1.0 * lead_counts.referred_conversions / lead_counts.referred_leads
-        end as referral_conversion_rate,
+        {{ safe_divide('lead_counts.referred_conversions', 'lead_counts.referred_leads') }}
+            as referral_conversion_rate,
         cast(coalesce(lead_counts.non_referred_leads, 0) as integer) as non_referred_leads,
         cast(coalesce(lead_counts.non_referred_conversions, 0) as integer)
             as non_referred_conversions,
-        case
-            when lead_counts.non_referred_leads > 0
-                then 1.0 * lead_counts.non_referred_conversions / lead_counts.non_referred_leads
-        end as non_referred_conversion_rate,
+        {{ safe_divide('lead_counts.non_referred_conversions', 'lead_counts.non_referred_leads') }}
+            as non_referred_conversion_rate,
         cast(coalesce(customer_counts.new_customers, 0) as integer) as new_customers,
         cast(coalesce(customer_counts.new_customers_from_referrals, 0) as integer)
             as new_customers_from_referrals,
-        case
-            when customer_counts.new_customers > 0
-                then 1.0 * customer_counts.new_customers_from_referrals
-                    / customer_counts.new_customers
-        end as share_of_new_customers_from_referrals,
+        {{ safe_divide('customer_counts.new_customers_from_referrals', 'customer_counts.new_customers') }}
+            as share_of_new_customers_from_referrals,
         cast(round(coalesce(customer_counts.rebates_owed_amount, 0), 2) as decimal(18, 2))
             as rebates_owed
     from months

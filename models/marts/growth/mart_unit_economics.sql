@@ -34,16 +34,10 @@ rates as (
 
     select
         *,
-        case
-            when new_customers > 0 then spend_amount / new_customers
-        end as cac_value,
-        case
-            when paying_accounts > 0 then mrr_amount / paying_accounts
-        end as arpu_value,
-        case
-            when churn_window_accounts_at_start > 0
-                then 1.0 * churn_window_churned_accounts / churn_window_accounts_at_start
-        end as churn_rate
+        {{ safe_divide('spend_amount', 'new_customers') }} as cac_value,
+        {{ safe_divide('mrr_amount', 'paying_accounts') }} as arpu_value,
+        {{ safe_divide('churn_window_churned_accounts', 'churn_window_accounts_at_start') }}
+            as churn_rate
     from channel_months
 
 ),
@@ -52,10 +46,7 @@ ltv as (
 
     select
         *,
-        case
-            when churn_rate > 0
-                then arpu_value * {{ var('ltv_gross_margin') }} / churn_rate
-        end as ltv_value
+        {{ safe_divide("arpu_value * " ~ var('ltv_gross_margin'), 'churn_rate') }} as ltv_value
     from rates
 
 ),
@@ -76,15 +67,10 @@ final as (
         churn_rate,
         cast({{ var('ltv_gross_margin') }} as double) as gross_margin_rate,
         cast(round(ltv_value, 2) as decimal(18, 2)) as ltv,
-        case
-            when cac_value > 0 then ltv_value / cac_value
-        end as ltv_to_cac,
+        {{ safe_divide('ltv_value', 'cac_value') }} as ltv_to_cac,
         cast(round(roi_window_spend_amount, 2) as decimal(18, 2)) as roi_window_spend_amount,
         cast(round(roi_window_revenue_amount, 2) as decimal(18, 2)) as roi_window_revenue_amount,
-        case
-            when roi_window_spend_amount > 0
-                then roi_window_revenue_amount / roi_window_spend_amount
-        end as channel_roi,
+        {{ safe_divide('roi_window_revenue_amount', 'roi_window_spend_amount') }} as channel_roi,
         case
             when cac_value is not null and arpu_value > 0
                 then cac_value / (arpu_value * {{ var('ltv_gross_margin') }})

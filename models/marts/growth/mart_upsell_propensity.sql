@@ -94,19 +94,15 @@ pair_rates as (
         pair_counts.to_module,
         cast(pair_counts.adopters as integer) as adopters,
         cast(pair_counts.later_buyers as integer) as later_buyers,
-        case
-            when pair_counts.adopters > 0
-                then 1.0 * pair_counts.later_buyers / pair_counts.adopters
-        end as conversion_rate,
+        {{ safe_divide('pair_counts.later_buyers', 'pair_counts.adopters') }} as conversion_rate,
         cast(buying_accounts.account_count - pair_counts.from_module_accounts as integer)
             as base_accounts,
         cast(to_counts.module_accounts - pair_counts.from_module_to_module_accounts as integer)
             as base_buyers,
-        case
-            when buying_accounts.account_count > pair_counts.from_module_accounts
-                then 1.0 * (to_counts.module_accounts - pair_counts.from_module_to_module_accounts)
-                    / (buying_accounts.account_count - pair_counts.from_module_accounts)
-        end as base_rate
+        {{ safe_divide(
+            'to_counts.module_accounts - pair_counts.from_module_to_module_accounts',
+            'buying_accounts.account_count - pair_counts.from_module_accounts'
+        ) }} as base_rate
     from pair_counts
     cross join buying_accounts
     inner join module_counts as to_counts
@@ -118,7 +114,7 @@ final as (
 
     select
         *,
-        case when base_rate > 0 then conversion_rate / base_rate end as lift
+        {{ safe_divide('conversion_rate', 'base_rate') }} as lift
     from pair_rates
 
 )

@@ -222,9 +222,9 @@ final as (
         cast(precision_counts.scored_snapshot_count as integer) as scored_snapshot_count,
         cast(precision_counts.signalled_snapshot_count as integer) as signalled_snapshot_count,
         cast(precision_counts.signalled_then_churned_count as integer) as signalled_then_churned_count,
-        {{ safe_rate('precision_counts.signalled_then_churned_count', 'precision_counts.signalled_snapshot_count') }}
+        {{ safe_divide('precision_counts.signalled_then_churned_count', 'precision_counts.signalled_snapshot_count') }}
             as precision_rate,
-        {{ safe_rate('precision_counts.churned_snapshot_count', 'precision_counts.scored_snapshot_count') }}
+        {{ safe_divide('precision_counts.churned_snapshot_count', 'precision_counts.scored_snapshot_count') }}
             as base_churn_rate,
         case
             when precision_counts.signalled_snapshot_count > 0 and precision_counts.churned_snapshot_count > 0
@@ -235,11 +235,11 @@ final as (
         end as lift,
         cast(coalesce(recall_counts.churn_event_count, 0) as integer) as churn_event_count,
         cast(coalesce(recall_counts.caught_churn_event_count, 0) as integer) as caught_churn_event_count,
-        {{ safe_rate('recall_counts.caught_churn_event_count', 'recall_counts.churn_event_count') }}
+        {{ safe_divide('recall_counts.caught_churn_event_count', 'recall_counts.churn_event_count') }}
             as recall_rate,
         cast(recall_counts.median_lead_days as double) as median_lead_days,
         coalesce(
-            {{ safe_rate('precision_counts.signalled_then_churned_count', 'precision_counts.signalled_snapshot_count') }}
+            {{ safe_divide('precision_counts.signalled_then_churned_count', 'precision_counts.signalled_snapshot_count') }}
                 >= {{ var('high_risk_churn_likelihood') }},
             false
         ) as meets_high_risk_churn_likelihood,

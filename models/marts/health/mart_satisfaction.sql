@@ -116,11 +116,11 @@ final as (
         cast({{ nps_value('sum(promoter_count)', 'sum(detractor_count)', 'sum(nps_response_count)') }} as double)
             as nps,
         cast(sum(csat_response_count) as integer) as csat_response_count,
-        {{ safe_rate('sum(csat_satisfied_count)', 'sum(csat_response_count)') }} as csat_rate,
-        {{ safe_rate('sum(csat_score_total)', 'sum(csat_response_count)') }} as csat_average_score,
+        {{ safe_divide('sum(csat_satisfied_count)', 'sum(csat_response_count)') }} as csat_rate,
+        {{ safe_divide('sum(csat_score_total)', 'sum(csat_response_count)') }} as csat_average_score,
         cast(sum(ticket_count) as integer) as ticket_count,
         cast(sum(resolved_ticket_count) as integer) as resolved_ticket_count,
-        {{ safe_rate('sum(resolved_ticket_count)', 'sum(ticket_count)') }} as ticket_resolution_rate
+        {{ safe_divide('sum(resolved_ticket_count)', 'sum(ticket_count)') }} as ticket_resolution_rate
     from labelled
     group by month, value_tier, industry
 

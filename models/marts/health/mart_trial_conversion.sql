@@ -18,8 +18,8 @@ final as (
         cast(sum(case when is_converted then 1 else 0 end) as integer) as converted_count,
         cast(sum(case when converted_within_offer_window then 1 else 0 end) as integer)
             as converted_within_offer_window_count,
-        {{ safe_rate('sum(case when is_converted then 1 else 0 end)', 'count(*)') }} as conversion_rate,
-        {{ safe_rate('sum(case when converted_within_offer_window then 1 else 0 end)', 'count(*)') }}
+        {{ safe_divide('sum(case when is_converted then 1 else 0 end)', 'count(*)') }} as conversion_rate,
+        {{ safe_divide('sum(case when converted_within_offer_window then 1 else 0 end)', 'count(*)') }}
             as offer_window_conversion_rate,
         cast(sum(
             case

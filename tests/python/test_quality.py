@@ -113,14 +113,23 @@ def test_a_mostly_blank_key_blocks_but_a_few_blanks_only_warn():
     events = shipped("landing/product__events.yml")
     blocking = only(events, "event_id", "blocking")
     warn = only(events, "event_id", "warn")
-    # 1 blank key in 10 rows: exactly 90 % present, the blocking floor; 2 in 10 is below.
-    one_blank = {"event_id": [f"evt_{n}" for n in range(9)] + [None]}
-    two_blank = {"event_id": [f"evt_{n}" for n in range(8)] + [None, None]}
-    assert passes(blocking, "rows", one_blank)
-    assert not passes(blocking, "rows", two_blank)
+
+    def keys(present: int, blank: int) -> dict[str, list]:
+        return {"event_id": [f"evt_{n}" for n in range(present)] + [None] * blank}
+
+    # 10 blank keys in 100 rows: exactly 90 % present, the blocking floor; 11 is below.
+    assert passes(blocking, "rows", keys(90, 10))
+    assert not passes(blocking, "rows", keys(89, 11))
+    # The blocking check needs 100 rows (min_rows): on 99, even half blank is
+    # not checked, since a share of a handful of rows says nothing about the
+    # export; the warn check still reports it.
+    [small] = validate_frames(blocking, {"rows": pd.DataFrame(keys(50, 49))})
+    assert small.success
+    assert small.observed_value == "not checked: 99 rows, fewer than min_rows 100"
+    assert not passes(warn, "rows", keys(50, 49))
     # The warn threshold is 99 %: one blank in 100 passes, one in 10 does not.
-    assert passes(warn, "rows", {"event_id": [f"evt_{n}" for n in range(99)] + [None]})
-    assert not passes(warn, "rows", one_blank)
+    assert passes(warn, "rows", keys(99, 1))
+    assert not passes(warn, "rows", keys(9, 1))
 
 
 # --- DuckDB prepares the frames --------------------------------------------
@@ -252,6 +261,11 @@ def write_suite(tmp_path: Path, expectation: str) -> Path:
             "  - type: expect_column_values_to_be_between\n    frame: nowhere\n"
             "    severity: warn\n    why: w\n",
             "'nowhere' is not a frame",
+        ),
+        (
+            "  - type: expect_column_values_to_not_be_null\n    column: x\n    min_rows: many\n"
+            "    severity: warn\n    why: w\n",
+            "min_rows 'many' must be a whole number",
         ),
     ],
 )

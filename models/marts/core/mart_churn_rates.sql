@@ -33,14 +33,10 @@ aggregated as (
             as mrr_year_before,
         {{ money_sum('case when mrr_amount_year_before > 0 then mrr_amount else 0 end') }}
             as mrr_now_of_year_before_accounts,
-        sum(
-            case
-                when mrr_amount_year_before > 0 and mrr_amount < mrr_amount_year_before
-                    then mrr_amount
-                when mrr_amount_year_before > 0 then mrr_amount_year_before
-                else 0
-            end
-        ) as retained_mrr_of_year_before_accounts
+        {{ money_sum(
+            'case when mrr_amount_year_before > 0 then least(mrr_amount, mrr_amount_year_before)'
+            ~ ' else 0 end'
+        ) }} as retained_mrr_of_year_before_accounts
     from monthly_mrr
     group by month
 

@@ -2,8 +2,10 @@
 
 A suite file names the table it checks and lists its expectations; each
 expectation is a Great Expectations expectation type with its arguments,
-plus `severity` (blocking or warn), `why`, and `frame` (what it runs on:
-`rows` by default).
+plus `severity` (blocking or warn), `why`, `frame` (what it runs on: `rows`
+by default) and `min_rows` (optional: the fewest rows the frame needs before
+the expectation means anything; a share of a handful of rows says nothing
+about an export, so with fewer rows it is not checked).
 Reading a suite does not import Great Expectations (it is slow to import, and
 the Dagster definitions read every suite when they load); the expectation
 arguments are checked when the suite runs, and by the tests.
@@ -25,7 +27,7 @@ SEVERITIES = ("blocking", "warn")
 # in DuckDB over the whole table: see validate.TABLE_STATS_SQL).
 BUILT_IN_FRAMES = ("rows", "table_stats")
 LANDING_SCHEMA = "raw"
-EXPECTATION_KEYS = ("type", "severity", "why", "frame")
+EXPECTATION_KEYS = ("type", "severity", "why", "frame", "min_rows")
 
 
 class SuiteError(ValueError):
@@ -40,6 +42,7 @@ class Expectation:
     why: str
     frame: str  # rows, table_stats or a query name
     arguments: dict[str, Any]
+    min_rows: int = 0  # fewer rows in the frame: not checked
 
     def describe(self) -> str:
         """The expectation in one line: type(argument=value, ...)."""
@@ -115,8 +118,15 @@ def _read_expectation(path: Path, number: int, entry: Any, frames: set[str]) -> 
             f"{', '.join(sorted(frames))}.",
             number,
         )
+    min_rows = entry.get("min_rows", 0)
+    if not isinstance(min_rows, int) or isinstance(min_rows, bool) or min_rows < 0:
+        raise _fail(
+            path, f"{type_name}: min_rows {min_rows!r} must be a whole number >= 0.", number
+        )
     arguments = {key: value for key, value in entry.items() if key not in EXPECTATION_KEYS}
-    return Expectation(number, type_name, entry["severity"], entry["why"], frame, arguments)
+    return Expectation(
+        number, type_name, entry["severity"], entry["why"], frame, arguments, min_rows
+    )
 
 
 def load_suite(path: Path) -> Suite:

@@ -22,123 +22,16 @@ import pytest
 
 from b2b_ops.demo_data import generate, generator
 from b2b_ops.demo_data.config import UNITS_PER_USD
+from b2b_ops.landing import read_table_specs
 
 AS_OF = dt.date(2026, 11, 24)
 AS_OF_TS = pd.Timestamp("2026-11-24", tz="UTC")
 DIRTY_RATE = 0.05
 
-# The contract's landing tables, copied from docs/data-contract.md on purpose
-# (not imported from the generator), so a drift on either side fails here.
-CONTRACT: dict[str, list[str]] = {
-    "crm/accounts": [
-        "account_id",
-        "account_name",
-        "industry",
-        "country",
-        "employee_count",
-        "acquisition_channel",
-        "csm_owner_id",
-        "created_at",
-        "updated_at",
-    ],
-    "crm/contacts": [
-        "contact_id",
-        "account_id",
-        "full_name",
-        "email",
-        "phone",
-        "job_title",
-        "buying_role",
-        "created_at",
-    ],
-    "crm/leads": [
-        "lead_id",
-        "company_name",
-        "industry",
-        "acquisition_channel",
-        "campaign_id",
-        "referred_by_account_id",
-        "status",
-        "created_at",
-        "converted_account_id",
-        "converted_at",
-    ],
-    "crm/opportunities": [
-        "opportunity_id",
-        "account_id",
-        "opportunity_type",
-        "product_module",
-        "amount",
-        "currency",
-        "stage",
-        "created_at",
-        "closed_at",
-    ],
-    "billing/subscriptions": [
-        "subscription_id",
-        "account_id",
-        "product_module",
-        "plan",
-        "mrr_amount",
-        "currency",
-        "started_on",
-        "ended_on",
-    ],
-    "billing/invoices": [
-        "invoice_id",
-        "account_id",
-        "subscription_id",
-        "issued_at",
-        "amount",
-        "currency",
-        "status",
-        "paid_at",
-    ],
-    "product/trials": ["trial_id", "account_id", "product_module", "started_at", "ends_at"],
-    "product/events": [
-        "event_id",
-        "account_id",
-        "user_id",
-        "event_type",
-        "feature",
-        "occurred_at",
-        "duration_seconds",
-    ],
-    "support/tickets": [
-        "ticket_id",
-        "account_id",
-        "requester_contact_id",
-        "category",
-        "priority",
-        "status",
-        "created_at",
-        "first_response_at",
-        "solved_at",
-        "csat_score",
-    ],
-    "survey/nps_responses": [
-        "response_id",
-        "account_id",
-        "contact_id",
-        "score",
-        "comment",
-        "responded_at",
-    ],
-    "marketing/campaigns": ["campaign_id", "campaign_name", "channel", "started_on", "ended_on"],
-    "marketing/spend": ["spend_date", "campaign_id", "channel", "amount", "currency"],
-    "marketing/email_sends": [
-        "send_id",
-        "campaign_id",
-        "experiment_id",
-        "variant",
-        "lead_id",
-        "contact_id",
-        "sent_at",
-        "opened_at",
-        "clicked_at",
-        "converted_at",
-    ],
-}
+# The contract's landing tables as the loader requires them (the dbt sources
+# files), not as the generator declares them, so a drift on either side fails
+# here.
+CONTRACT: dict[str, list[str]] = {spec.name: list(spec.columns) for spec in read_table_specs()}
 # Primary keys (accounts: one row per version).
 KEYS: dict[str, list[str]] = {table: [columns[0]] for table, columns in CONTRACT.items()} | {
     "crm/accounts": ["account_id", "updated_at"],

@@ -45,6 +45,8 @@ DEFAULT_STATE_DIR = PROJECT_DIR / ".state" / "main"
 WAREHOUSE_NAME = "b2b_ops.duckdb"
 BASELINE_SETTINGS = "baseline.json"
 PARTIAL_PARSE = "partial_parse.msgpack"
+# The hand-made landing folder (relative to a project) and its as-of date;
+# the pytest fixtures build on the same.
 HANDMADE_LANDING = Path("tests") / "fixtures" / "landing_handmade"
 HANDMADE_AS_OF = dt.date(2025, 6, 30)
 

@@ -13,10 +13,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from b2b_ops import slim_ci
 from b2b_ops.settings import PROJECT_DIR
 
-HANDMADE_LANDING = PROJECT_DIR / "tests" / "fixtures" / "landing_handmade"
-HANDMADE_AS_OF = dt.date(2025, 6, 30)
+# The same fixture and as-of date slim CI builds its baseline on.
+HANDMADE_LANDING = PROJECT_DIR / slim_ci.HANDMADE_LANDING
+HANDMADE_AS_OF = slim_ci.HANDMADE_AS_OF
 CLI = str(Path(sys.executable).with_name("b2b-ops"))
 
 

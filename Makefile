@@ -48,7 +48,7 @@ ui: setup ## the Dagster UI on 127.0.0.1:$(UI_PORT) with the project loaded
 	$(BIN)/dagster dev -m b2b_ops.definitions -h 127.0.0.1 -p $(UI_PORT)
 
 benchmark: setup ## time generate + load + build at SIZE (prints figures)
-	$(BIN)/python -m b2b_ops.benchmark --size $(SIZE)
+	$(BIN)/python -m b2b_ops.dev.benchmark --size $(SIZE)
 
 clean: ## remove generated data, the warehouse and dbt's output
 	rm -rf data warehouse target logs .dagster
@@ -62,16 +62,16 @@ WAREHOUSE_FILE = $${B2B_OPS_WAREHOUSE:-warehouse/b2b_ops.duckdb}
 .PHONY: conventions slim-ci-baseline slim-ci docs
 
 conventions: setup ## check the dbt project's conventions; names the file, the rule and the fix
-	$(BIN)/python -m b2b_ops.conventions
+	$(BIN)/python -m b2b_ops.dev.conventions
 
 slim-ci-baseline: setup ## build $(BASE_REF)'s dbt project on the hand-made fixture into $(STATE_DIR)
 	rm -rf $(STATE_DIR)/source && mkdir -p $(STATE_DIR)/source
 	git archive $(BASE_REF) | tar -x -C $(STATE_DIR)/source
-	$(BIN)/python -m b2b_ops.slim_ci --state-dir $(STATE_DIR) --project-dir $(STATE_DIR)/source baseline
+	$(BIN)/python -m b2b_ops.dev.slim_ci --state-dir $(STATE_DIR) --project-dir $(STATE_DIR)/source baseline
 	rm -rf $(STATE_DIR)/source
 
 slim-ci: setup ## build and test only what changed since the baseline, and what depends on it
-	$(BIN)/python -m b2b_ops.slim_ci --state-dir $(STATE_DIR) run
+	$(BIN)/python -m b2b_ops.dev.slim_ci --state-dir $(STATE_DIR) run
 
 docs: setup ## dbt docs of the built warehouse (lineage, columns, exposures) on 127.0.0.1:$(DOCS_PORT)
 	@test -f "$(WAREHOUSE_FILE)" || { echo "make docs: no warehouse at $(WAREHOUSE_FILE): run make demo or make build first"; exit 1; }

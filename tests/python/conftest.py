@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from b2b_ops import slim_ci
+from b2b_ops.dev import slim_ci
 from b2b_ops.settings import PROJECT_DIR
 
 # The same fixture and as-of date slim CI builds its baseline on.

@@ -50,17 +50,6 @@ SCALE = SCALES[LEVEL]
 DEMO_AS_OF = dt.date(2026, 6, 30)
 DEMO_SEED = 42
 
-FLOAT_DIGITS = 10
-
-# Columns that legitimately differ between two runs on identical data, left
-# out of the checksums; every other published column must match exactly.
-RUN_SPECIFIC_COLUMNS = {
-    "account_segments": (
-        "model_run_id",  # the Dagster run id of the clustering: new every run
-        "trained_at",  # the wall-clock time the clustering ran
-    ),
-}
-
 
 @dataclass(frozen=True)
 class Build:
@@ -139,41 +128,6 @@ def copy_landing(build: Build, target: Path) -> Path:
 
 def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def mart_checksums(published: Path) -> dict[str, str]:
-    """Per published table: row count and an order-independent hash of its rows.
-
-    Each row is hashed whole (as a struct of its columns, minus
-    RUN_SPECIFIC_COLUMNS) and the hashes are summed, so row order does not
-    matter and a repeated row counts twice. Floating-point columns are
-    hashed at FLOAT_DIGITS significant digits: DuckDB sums in parallel, so
-    the last bits of a double sum depend on thread timing. Decimal, integer,
-    text and date columns are compared exactly.
-    """
-    checksums = {}
-    with duckdb.connect(str(published), read_only=True) as connection:
-        columns = connection.execute(
-            "select table_schema, table_name, column_name, data_type "
-            "from information_schema.columns order by table_schema, table_name, ordinal_position"
-        ).fetchall()
-        tables: dict[tuple[str, str], list[str]] = {}
-        for schema, table, column, data_type in columns:
-            if column in RUN_SPECIFIC_COLUMNS.get(table, ()):
-                continue
-            expression = (
-                f"printf('%.{FLOAT_DIGITS}g', \"{column}\")"
-                if data_type in ("DOUBLE", "FLOAT")
-                else f'"{column}"'
-            )
-            tables.setdefault((schema, table), []).append(f'{expression} as "{column}"')
-        for (schema, table), select_list in tables.items():
-            rows, digest = connection.execute(
-                f"select count(*), coalesce(sum(hash(row_values)::hugeint), 0) "
-                f'from (select {", ".join(select_list)} from "{schema}"."{table}") as row_values'
-            ).fetchall()[0]
-            checksums[f"{schema}.{table}"] = f"{rows}:{digest}"
-    return checksums
 
 
 def opens_read_only(published: Path) -> bool:

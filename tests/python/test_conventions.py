@@ -12,8 +12,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from b2b_ops.conventions.rules import expected_name
-from b2b_ops.conventions.thresholds import find_thresholds
+from b2b_ops.dev.conventions.rules import expected_name
+from b2b_ops.dev.conventions.thresholds import find_thresholds
 from b2b_ops.settings import PROJECT_DIR
 from project_copy import copy_dbt_project
 
@@ -23,7 +23,7 @@ def run_check(project_dir: Path, target_path: Path) -> subprocess.CompletedProce
         [
             sys.executable,
             "-m",
-            "b2b_ops.conventions",
+            "b2b_ops.dev.conventions",
             "--project-dir",
             str(project_dir),
             "--target-path",

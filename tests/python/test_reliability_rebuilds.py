@@ -31,6 +31,7 @@ import duckdb
 import pytest
 
 import reliability
+from b2b_ops.dev.checksums import mart_checksums
 from b2b_ops.settings import PROJECT_DIR
 from conftest import CLI
 from reliability import SCALE, Build
@@ -150,13 +151,13 @@ def reference(request, tmp_path_factory) -> Build:
 @pytest.fixture(scope="module")
 def crash_runs(reference, tmp_path_factory) -> CrashRuns:
     """Kills on a copy of a good build, then one refresh to completion."""
-    expected = reliability.mart_checksums(reference.published)
+    expected = mart_checksums(reference.published)
     build = reliability.copy_build(reference, tmp_path_factory.mktemp("crash"))
     outcomes = []
     for kill in kill_plan():
         was_running, survivors, tail = run_and_kill(build, kill)
         intact = reliability.opens_read_only(build.published) and (
-            reliability.mart_checksums(build.published) == expected
+            mart_checksums(build.published) == expected
         )
         outcomes.append(KillOutcome(kill, was_running, survivors, intact, tail))
     return CrashRuns(reference, build, expected, outcomes, reliability.refresh(build))
@@ -181,7 +182,7 @@ def test_the_next_refresh_completes_with_the_marts_of_an_uninterrupted_build(cra
         reliability.assert_refreshed(crash_runs.recovery)
         case.counts = reliability.total(reliability.reconciliation(build.warehouse))
         case.published_intact = reliability.opens_read_only(build.published)
-        assert reliability.mart_checksums(build.published) == crash_runs.expected
+        assert mart_checksums(build.published) == crash_runs.expected
         # The killed publish's temporary file is gone (the next publish removes it).
         assert leftover_temporaries(build.published) == []
 
@@ -192,7 +193,7 @@ def test_building_the_same_landing_twice_gives_identical_marts(crash_runs):
     # came after dbt had finished): every mart must match the first build.
     reliability.assert_refreshed(crash_runs.recovery)
     first = crash_runs.expected
-    second = reliability.mart_checksums(crash_runs.build.published)
+    second = mart_checksums(crash_runs.build.published)
     assert [table for table in first if first[table] != second.get(table)] == []
     assert sorted(first) == sorted(second)
 
@@ -249,9 +250,7 @@ def test_repeated_rows_are_quarantined_as_duplicates_and_never_double_count(refe
             reliability.reconciliation(build.warehouse),
         )
         case.counts = reliability.total(after)
-        assert reliability.mart_checksums(build.published) == reliability.mart_checksums(
-            reference.published
-        )
+        assert mart_checksums(build.published) == mart_checksums(reference.published)
         # A repeat of a staged row (or of a duplicate) is a duplicate_key; a
         # repeat of a row quarantined for a failed check fails that check again.
         reasons = reasons_by_row(reference.warehouse)

@@ -25,7 +25,7 @@ def slim_ci(project: Path, state: Path, *arguments: str) -> None:
         [
             sys.executable,
             "-m",
-            "b2b_ops.slim_ci",
+            "b2b_ops.dev.slim_ci",
             "--project-dir",
             str(project),
             "--state-dir",

@@ -134,7 +134,7 @@ def run_slim(project_dir: Path, state_dir: Path, workdir: Path) -> float:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m b2b_ops.slim_ci",
+        prog="python -m b2b_ops.dev.slim_ci",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -1,7 +1,7 @@
 """Benchmark: generate demo data of a size, land it and build the warehouse,
 printing the time, rows per second and peak memory of each stage.
 
-    make benchmark SIZE=L        (or: python -m b2b_ops.benchmark --size L)
+    make benchmark SIZE=L        (or: python -m b2b_ops.dev.benchmark --size L)
 
 Figures, not assertions: machines are shared and noisy, so no test times
 anything; this script is where speed is measured.

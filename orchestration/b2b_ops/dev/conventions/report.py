@@ -1,9 +1,9 @@
 """`make conventions`: parse the dbt project, lint it with dbt-score (its
-built-in rules and ours in b2b_ops.conventions.rules, configured in
+built-in rules and ours in b2b_ops.dev.conventions.rules, configured in
 pyproject.toml [tool.dbt-score]) and print, for every model or seed that
 breaks a rule, its file, the rule in plain words and the fix.
 
-    python -m b2b_ops.conventions [--project-dir DIR] [--target-path DIR]
+    python -m b2b_ops.dev.conventions [--project-dir DIR] [--target-path DIR]
 
 Exit status: 0 when everything follows the conventions, 1 when something
 breaks one, 2 when the project cannot be parsed or linted.
@@ -23,9 +23,9 @@ from pathlib import Path
 from b2b_ops.dbt_runner import dbt_executable
 from b2b_ops.settings import PROJECT_DIR
 
-OURS = "b2b_ops.conventions.rules."
+OURS = "b2b_ops.dev.conventions.rules."
 BUILT_IN = "dbt_score.rules.generic."
-THRESHOLDS_ALLOW_LIST = 'pyproject.toml [tool.dbt-score.rules."b2b_ops.conventions.rules.no_hardcoded_thresholds".allowed]'
+THRESHOLDS_ALLOW_LIST = 'pyproject.toml [tool.dbt-score.rules."b2b_ops.dev.conventions.rules.no_hardcoded_thresholds".allowed]'
 
 # Rule -> (the rule in plain words, the fix). {name}, {sql} and {yml} are the
 # model's name, its SQL file and the yml that documents it.
@@ -204,7 +204,7 @@ def check(project_dir: Path, target_path: Path) -> tuple[list[Breach], str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m b2b_ops.conventions",
+        prog="python -m b2b_ops.dev.conventions",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -232,6 +232,6 @@ def main(argv: list[str] | None = None) -> int:
     print(format_breaches(found))
     print(
         f"\nconventions: {items} file(s) break {len(found)} rule(s), listed above with the fix. "
-        "The rules: orchestration/b2b_ops/conventions/rules.py and pyproject.toml [tool.dbt-score]."
+        "The rules: orchestration/b2b_ops/dev/conventions/rules.py and pyproject.toml [tool.dbt-score]."
     )
     return 1

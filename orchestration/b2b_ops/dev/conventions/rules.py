@@ -1,7 +1,7 @@
 """The project's conventions as dbt-score rules, for what dbt-score's own rules
 do not check. Every rule is CRITICAL: a convention is met or the check fails
 (pyproject.toml sets fail_any_item_under = 10). The messages say what is wrong;
-b2b_ops.conventions.report adds the file and the fix.
+b2b_ops.dev.conventions.report adds the file and the fix.
 
 No `from __future__ import annotations` here: dbt-score reads the type of a
 rule's argument at run time to know what the rule checks (Model, Seed, ...)."""
@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 
 from dbt_score import Model, RuleViolation, Severity, rule
 
-from b2b_ops.conventions.thresholds import find_thresholds
+from b2b_ops.dev.conventions.thresholds import find_thresholds
 
 WORDS = r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*"
 MART_NAME = re.compile(rf"(dim|fct|mart)_{WORDS}")

@@ -1,5 +1,0 @@
-import sys
-
-from b2b_ops.conventions.report import main
-
-sys.exit(main())

@@ -1,0 +1,5 @@
+import sys
+
+from b2b_ops.dev.conventions.report import main
+
+sys.exit(main())

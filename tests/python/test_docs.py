@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from pathlib import Path
 
 import pytest
 
@@ -55,11 +54,12 @@ def docs(handmade_build, tmp_path_factory) -> dict:
 
 
 def marts(manifest: dict) -> dict[str, dict]:
+    """The published marts: every model in schema marts (models/marts and the
+    final layer's models/playbook/marts)."""
     return {
         unique_id: node
         for unique_id, node in manifest["nodes"].items()
-        if node["resource_type"] == "model"
-        and Path(node["original_file_path"]).parts[:2] == ("models", "marts")
+        if node["resource_type"] == "model" and node["schema"] == "marts"
     }
 
 

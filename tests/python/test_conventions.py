@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from b2b_ops.dev.conventions.rules import expected_name, upward_refs
+from b2b_ops.dev.conventions.rules import expected_name, inline_var_defaults, upward_refs
 from b2b_ops.dev.conventions.thresholds import find_thresholds
 from b2b_ops.settings import PROJECT_DIR
 from project_copy import copy_dbt_project
@@ -225,6 +225,20 @@ def test_upward_refs(path, parent_path, upward):
     parent = SimpleNamespace(name="parent", original_file_path=parent_path)
     model = SimpleNamespace(name="model", original_file_path=path, parents=[parent])
     assert bool(upward_refs(model)) is upward
+
+
+@pytest.mark.parametrize(
+    ("sql", "expected"),
+    [
+        ("where a > {{ var('churn_no_login_days') }}", []),
+        ("where a > {{ var('churn_no_login_days', 30) }}", ["churn_no_login_days"]),
+        ('{%- set h = var("horizons" , [30, 60]) -%}', ["horizons"]),
+        ("{{ var('as_of_date', none) }} {{ var('as_of_date') }}", ["as_of_date"]),
+        ("{{ other_var('x', 1) }}", []),
+    ],
+)
+def test_inline_var_defaults(sql, expected):
+    assert inline_var_defaults(sql) == expected
 
 
 @pytest.mark.parametrize(

@@ -41,6 +41,11 @@ PLAIN_RULES: dict[str, tuple[str, str]] = {
         "every model has a description",
         "write a `description:` for {name} in {yml}: what one row is (the grain) and where it comes from.",
     ),
+    BUILT_IN + "has_owner": (
+        "every model names the team that owns it",
+        "give the folder of {sql} an owner in dbt_project.yml (`+meta: {{owner: <team>}}`), "
+        "or {name} one in {yml} (`config: {{meta: {{owner: <team>}}}}`).",
+    ),
     OURS + "columns_documented": (
         "every column of a model is listed in its yml with a description",
         "list every column of {name} under `columns:` in {yml}, each with a `description:`.",
@@ -82,6 +87,11 @@ PLAIN_RULES: dict[str, tuple[str, str]] = {
         "read the models {name} reads instead, or, if {name} is now shared, remove `read_only_by` "
         "from its meta in {yml}.",
     ),
+    OURS + "var_defaults_in_dbt_project": (
+        "a var's default is set once, in dbt_project.yml `vars:`",
+        "in {sql}, write var('<name>') without the default, and set the default in "
+        "dbt_project.yml `vars:` with a comment (and a row in the README's settings table).",
+    ),
     COLUMNS + "undocumented_column": (
         "every column a model outputs is listed in its yml",
         "add the column to {yml} under {name}, with a description (and a data_type in a mart), "
@@ -99,6 +109,10 @@ PLAIN_RULES: dict[str, tuple[str, str]] = {
     BUILT_IN + "seed_has_description": (
         "every seed has a description",
         "write a `description:` for {name} in {yml}.",
+    ),
+    BUILT_IN + "seed_has_owner": (
+        "every seed names the team that owns it",
+        "give {name} an owner in dbt_project.yml under `seeds:` (`+meta: {{owner: <team>}}`).",
     ),
     BUILT_IN + "seed_columns_have_description": (
         "every column of a seed has a description",

@@ -17,6 +17,7 @@ WORDS = r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*"
 MART_NAME = re.compile(rf"(dim|fct|mart)_{WORDS}")
 INTERMEDIATE_NAME = re.compile(rf"int_{WORDS}")
 QUARANTINE_NAME = re.compile(rf"(quarantined|landing)_{WORDS}")
+VAR_WITH_DEFAULT = re.compile(r"""\bvar\(\s*(['"])([A-Za-z0-9_]+)\1\s*,""")
 
 # The layers, bottom to top: models/<layer>/... A model reads (ref) models of
 # its own layer or of lower ones; staging also holds the base models and
@@ -193,4 +194,18 @@ def python_only_model_has_no_dbt_children(model: Model) -> RuleViolation | None:
         return RuleViolation(
             message=f"read by {', '.join(children)}; it is documented as read only by {reader}."
         )
+    return None
+
+
+def inline_var_defaults(sql: str) -> list[str]:
+    """The vars a model's SQL reads with an inline default, var('name', default)."""
+    return sorted({match.group(2) for match in VAR_WITH_DEFAULT.finditer(sql)})
+
+
+@rule(severity=Severity.CRITICAL)
+def var_defaults_in_dbt_project(model: Model) -> RuleViolation | None:
+    """A var's default is set once, in dbt_project.yml `vars:`, never inline in var('name', default)."""
+    names = inline_var_defaults(model.raw_code)
+    if names:
+        return RuleViolation(message=f"vars read with an inline default: {', '.join(names)}.")
     return None

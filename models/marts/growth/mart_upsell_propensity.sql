@@ -11,7 +11,17 @@ with module_propensity as (
 
 final as (
 
-    select * from module_propensity
+    select
+        from_module,
+        to_module,
+        adopters,
+        later_buyers,
+        conversion_rate,
+        base_accounts,
+        base_buyers,
+        base_rate,
+        lift
+    from module_propensity
 
 )
 

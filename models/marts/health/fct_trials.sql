@@ -11,7 +11,22 @@ with trial_conversions as (
 
 final as (
 
-    select * from trial_conversions
+    select
+        trial_id,
+        account_id,
+        product_module,
+        started_at,
+        ends_at,
+        login_days,
+        max_consecutive_login_days,
+        core_feature_uses,
+        is_high_conversion_signal,
+        converted_at,
+        is_converted,
+        days_to_convert,
+        converted_within_offer_window,
+        offer_discount_rate
+    from trial_conversions
 
 )
 

@@ -11,7 +11,7 @@ UI_PORT ?= 3000
 # Runs started by make demo/build are recorded here, so `make ui` shows them.
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 
-.PHONY: setup browser demo build test reliability ui benchmark clean lint lint-fix
+.PHONY: setup browser demo build test test-fast reliability ui benchmark clean lint lint-fix
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,9 +43,10 @@ reliability: setup ## long reliability tests (about 20 minutes); prints a table 
 		$(BIN)/python -m pytest -m reliability $(PYTEST_ARGS); status=$$?; \
 		$(BIN)/python tests/python/reliability.py $(RELIABILITY_REPORT); exit $$status
 
+# dagster-dbt parses the project with the first dbt on PATH: this environment's.
 ui: setup ## the Dagster UI on 127.0.0.1:$(UI_PORT) with the project loaded
 	mkdir -p $(DAGSTER_HOME) && cp -n orchestration/dagster.yaml $(DAGSTER_HOME)/
-	$(BIN)/dagster dev -m b2b_ops.definitions -h 127.0.0.1 -p $(UI_PORT)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dagster dev -m b2b_ops.definitions -h 127.0.0.1 -p $(UI_PORT)
 
 benchmark: setup ## time generate + load + build at SIZE (prints figures)
 	$(BIN)/python -m b2b_ops.dev.benchmark --size $(SIZE)
@@ -57,7 +58,6 @@ clean: ## remove generated data, the warehouse and dbt's output
 STATE_DIR ?= .state/main
 BASE_REF ?= main
 DOCS_PORT ?= 8080
-WAREHOUSE_FILE = $${B2B_OPS_WAREHOUSE:-warehouse/b2b_ops.duckdb}
 
 .PHONY: conventions slim-ci-baseline slim-ci docs
 
@@ -70,13 +70,11 @@ slim-ci-baseline: setup ## build $(BASE_REF)'s dbt project on the hand-made fixt
 	$(BIN)/python -m b2b_ops.dev.slim_ci --state-dir $(STATE_DIR) --project-dir $(STATE_DIR)/source baseline
 	rm -rf $(STATE_DIR)/source
 
-slim-ci: setup ## build and test only what changed since the baseline, and what depends on it
+slim-ci: setup ## build and test only what changed since the baseline; ends with the list of what it ran
 	$(BIN)/python -m b2b_ops.dev.slim_ci --state-dir $(STATE_DIR) run
 
 docs: setup ## dbt docs of the built warehouse (lineage, columns, exposures) on 127.0.0.1:$(DOCS_PORT)
-	@test -f "$(WAREHOUSE_FILE)" || { echo "make docs: no warehouse at $(WAREHOUSE_FILE): run make demo or make build first"; exit 1; }
-	$(BIN)/dbt docs generate --profiles-dir .
-	$(BIN)/dbt docs serve --profiles-dir . --host 127.0.0.1 --port $(DOCS_PORT) --no-browser
+	$(BIN)/b2b-ops docs --host 127.0.0.1 --port $(DOCS_PORT)
 
 # What `make lint` checks; narrow it to one file with LINT_SQL=models/x.sql.
 LINT_SQL ?= models tests

@@ -22,10 +22,22 @@ HANDMADE_AS_OF = slim_ci.HANDMADE_AS_OF
 CLI = str(Path(sys.executable).with_name("b2b-ops"))
 
 
+# Fixtures that build a warehouse: a test using one is slow, whatever its
+# module says, so `make test-fast` (not slow) runs no build.
+BUILD_FIXTURES = {"handmade_build", "demo_build", "dirty_demo", "xs_two_builds"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 def run_cli(arguments: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     """Run the b2b-ops command as `make build` does, capturing its output."""
     # Without DAGSTER_HOME the run uses a throwaway Dagster instance, so
-    # tests never write into the repo's .dagster (make exports it).
+    # tests never write into the repo's .dagster (make exports it); `env`
+    # may name one of the test's own.
     inherited = {name: value for name, value in os.environ.items() if name != "DAGSTER_HOME"}
     return subprocess.run(
         [CLI, *arguments],
@@ -37,6 +49,12 @@ def run_cli(arguments: list[str], env: dict[str, str]) -> subprocess.CompletedPr
     )
 
 
+def log_path(stdout: str) -> Path:
+    """The log file a refresh names at the end of its output."""
+    [line] = [line for line in stdout.splitlines() if line.strip().startswith("full log")]
+    return Path(line.split(maxsplit=2)[2])
+
+
 def query(warehouse: Path, sql: str) -> list[tuple]:
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         return connection.execute(sql).fetchall()
@@ -44,22 +62,27 @@ def query(warehouse: Path, sql: str) -> list[tuple]:
 
 @pytest.fixture(scope="session")
 def handmade_build(tmp_path_factory) -> dict:
-    """`make build` on the hand-written landing folder, as of 2025-06-30."""
-    warehouse = tmp_path_factory.mktemp("handmade") / "warehouse.duckdb"
+    """`make build` on the hand-written landing folder, as of 2025-06-30, its
+    run recorded in a Dagster instance of its own (the UI test shows it)."""
+    root = tmp_path_factory.mktemp("handmade")
+    warehouse, dagster_home = root / "warehouse.duckdb", root / "dagster_home"
     result = run_cli(
         ["build"],
         {
             "B2B_OPS_LANDING_DIR": str(HANDMADE_LANDING),
             "B2B_OPS_AS_OF_DATE": HANDMADE_AS_OF.isoformat(),
             "B2B_OPS_WAREHOUSE": str(warehouse),
+            "DAGSTER_HOME": str(dagster_home),
         },
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return {
         "warehouse": warehouse,
         "landing": HANDMADE_LANDING,
+        "dagster_home": dagster_home,
         "stdout": result.stdout,
         "stderr": result.stderr,
+        "log": log_path(result.stdout),
     }
 
 

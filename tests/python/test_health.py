@@ -200,7 +200,7 @@ def test_summary_shows_the_backtest(demo_build):
 
 
 def test_summary_is_empty_without_the_health_marts():
-    from b2b_ops.summary_health import summary_lines
+    from b2b_ops.summary import health, section_lines
 
     with duckdb.connect(":memory:") as connection:
-        assert summary_lines(connection, XS_AS_OF) == []
+        assert section_lines(health, connection, XS_AS_OF) == []

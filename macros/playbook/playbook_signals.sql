@@ -42,9 +42,9 @@
             'reason': dbt.concat([
                 "'trial of '", "trial_module", "' since '", "cast(trial_started_on as " ~ text ~ ")", "': '",
                 "cast(trial_max_consecutive_login_days as " ~ text ~ ")", "' login days in a row (signal: "
-                    ~ var('trial_signal_consecutive_login_days', 7) ~ "), '",
+                    ~ var('trial_signal_consecutive_login_days') ~ "), '",
                 "cast(trial_core_feature_uses as " ~ text ~ ")", "' core-feature uses (signal: "
-                    ~ var('trial_signal_core_feature_uses', 5) ~ ")'",
+                    ~ var('trial_signal_core_feature_uses') ~ ")'",
             ]),
             'due_on': 'null',
         },
@@ -77,7 +77,7 @@
             'name': 'is_loyal_not_referring',
             'reason': dbt.concat([
                 "'latest NPS score '", "cast(nps_latest as " ~ text ~ ")",
-                "' of 10; no referred lead in the last " ~ var('loyal_referral_window_days', 365) ~ " days'",
+                "' of 10; no referred lead in the last " ~ var('loyal_referral_window_days') ~ " days'",
             ]),
             'due_on': 'null',
         },

@@ -2,7 +2,7 @@
     (B2B_OPS_AS_OF_DATE), or the run's date when it is not set. Data dated
     after it is valid but not yet visible, so models leave it out. -#}
 {% macro as_of_date() -%}
-    {%- set value = var('as_of_date', none) or run_started_at.strftime('%Y-%m-%d') -%}
+    {%- set value = var('as_of_date') or run_started_at.strftime('%Y-%m-%d') -%}
     cast('{{ value }}' as date)
 {%- endmacro %}
 

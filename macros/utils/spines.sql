@@ -1,24 +1,18 @@
-{#- The integers 0 .. upper_bound - 1 as a column `n`, built from a cross join
-    of digits so it runs on any warehouse (no generate_series needed). -#}
-{% macro integers(upper_bound) -%}
-    {%- set digit_count = (upper_bound - 1) | string | length -%}
-    select n
+{#- The month spine: every month from first_month up to the month of
+    last_day, as a date column `month` (each month's first day), counted back
+    from last_day for at most a century. first_month is a SQL expression of a
+    month's first day (a column-free expression or a scalar subquery).
+    Numbers come from dbt's own generate_series. -#}
+{% macro month_spine(first_month, last_day) -%}
+    {%- set century_months = 1200 -%}
+    select month
     from (
         select
-            {%- for position in range(digit_count) %}
-            digits_{{ position }}.digit * {{ 10 ** position }}{{ " +" if not loop.last }}
-            {%- endfor %} as n
-        from
-            {%- for position in range(digit_count) %}
-            (
-                select 0 as digit union all select 1 union all select 2
-                union all select 3 union all select 4 union all select 5
-                union all select 6 union all select 7 union all select 8
-                union all select 9
-            ) as digits_{{ position }}{{ "," if not loop.last }}
-            {%- endfor %}
-    ) as numbers
-    where n < {{ upper_bound }}
+            cast({{ dbt.dateadd('month', '1 - generated_number', month_start(last_day)) }} as date)
+                as month
+        from ({{ dbt.generate_series(century_months) }}) as month_numbers
+    ) as months
+    where month >= {{ first_month }}
 {%- endmacro %}
 
 

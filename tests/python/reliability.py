@@ -178,9 +178,14 @@ def total(counts: dict[str, Counts]) -> Counts:
 
 
 def contract_columns() -> dict[str, list[str]]:
-    """Each mart's columns as its enforced contract declares them (models/marts/*/_*.yml)."""
+    """Each published mart's columns as its enforced contract declares them
+    (models/marts/*/_*.yml and the final layer's models/playbook/marts/_*.yml)."""
     contracts = {}
-    for models_file in sorted((PROJECT_DIR / "models" / "marts").glob("*/_*.yml")):
+    models_files = [
+        *(PROJECT_DIR / "models" / "marts").glob("*/_*.yml"),
+        *(PROJECT_DIR / "models" / "playbook" / "marts").glob("_*.yml"),
+    ]
+    for models_file in sorted(models_files):
         document = yaml.safe_load(models_file.read_text(encoding="utf-8")) or {}
         for model in document.get("models", []):
             contracts[model["name"]] = [column["name"] for column in model.get("columns", [])]

@@ -1,12 +1,12 @@
 """`make docs`: dbt docs generated against a built warehouse cover every mart
-and every documented column, and show the marts' consumers (exposures)."""
+and every documented column, show the marts' consumers (exposures), open on
+the overview page and name every model's owner."""
 
 from __future__ import annotations
 
 import json
 import os
 import subprocess
-from pathlib import Path
 
 import pytest
 
@@ -55,11 +55,12 @@ def docs(handmade_build, tmp_path_factory) -> dict:
 
 
 def marts(manifest: dict) -> dict[str, dict]:
+    """The published marts: every model in schema marts (models/marts and the
+    final layer's models/playbook/marts)."""
     return {
         unique_id: node
         for unique_id, node in manifest["nodes"].items()
-        if node["resource_type"] == "model"
-        and Path(node["original_file_path"]).parts[:2] == ("models", "marts")
+        if node["resource_type"] == "model" and node["schema"] == "marts"
     }
 
 
@@ -85,3 +86,21 @@ def test_the_dashboards_are_exposures_that_read_marts(docs):
         read |= set(exposure["depends_on"]["nodes"])
     # Every mart has a consumer in the lineage.
     assert read == mart_ids
+
+
+def test_the_site_opens_on_the_overview_and_every_model_names_its_owner(docs):
+    overview = docs["manifest"]["docs"]["doc.b2b_ops.__overview__"]["block_contents"]
+    for section in (
+        "Where to start",
+        "The layers",
+        "As of a date",
+        "Units and currencies",
+        "Where the rules and settings are",
+    ):
+        assert f"## {section}" in overview
+    unowned = [
+        node["name"]
+        for node in docs["manifest"]["nodes"].values()
+        if node["resource_type"] in ("model", "seed") and not node["config"]["meta"].get("owner")
+    ]
+    assert not unowned

@@ -2,7 +2,7 @@
 scorecard and the next actions by kind, and changing one rule in the rules
 seed changes exactly the accounts that rule touches. (Rule matching and
 every KPI against hand-worked cases are dbt unit tests in
-models/*/playbook/_playbook__models.yml.)"""
+models/playbook/*/_playbook_*__models.yml.)"""
 
 from __future__ import annotations
 

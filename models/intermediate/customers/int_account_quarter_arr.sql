@@ -32,7 +32,9 @@ industry_growth as (
 
 quarter_offsets as (
 
-    {{ integers(400) }}
+    -- 0 .. 399: a century of quarters from the account's creation quarter.
+    select generated_number - 1 as n
+    from ({{ dbt.generate_series(400) }}) as quarter_numbers
 
 ),
 

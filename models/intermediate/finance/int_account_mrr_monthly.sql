@@ -11,12 +11,6 @@ with subscriptions as (
 
 ),
 
-month_offsets as (
-
-    {{ integers(1200) }}
-
-),
-
 account_first_months as (
 
     select
@@ -27,16 +21,20 @@ account_first_months as (
 
 ),
 
+months as (
+
+    {{ month_spine('(select min(first_month) from account_first_months)', as_of_date()) }}
+
+),
+
 account_months as (
 
     select
         account_first_months.account_id,
-        cast({{ dbt.dateadd('month', 'month_offsets.n', 'account_first_months.first_month') }} as date)
-            as month
+        months.month
     from account_first_months
-    inner join month_offsets
-        on {{ dbt.dateadd('month', 'month_offsets.n', 'account_first_months.first_month') }}
-            <= {{ as_of_date() }}
+    inner join months
+        on account_first_months.first_month <= months.month
 
 ),
 

@@ -13,17 +13,10 @@ with fx_rates as (
 
 ),
 
-month_offsets as (
-
-    {{ integers(1200) }}
-
-),
-
 months as (
 
-    select cast({{ dbt.dateadd('month', 'n', "cast('2000-01-01' as date)") }} as date) as rate_month
-    from month_offsets
-    where {{ dbt.dateadd('month', 'n', "cast('2000-01-01' as date)") }} <= {{ as_of_date() }}
+    select month as rate_month
+    from ({{ month_spine("cast('2000-01-01' as date)", as_of_date()) }}) as spine
 
 ),
 

@@ -41,12 +41,6 @@ fx_rates as (
 
 ),
 
-month_offsets as (
-
-    {{ integers(1200) }}
-
-),
-
 spend_by_channel_month as (
 
     select
@@ -90,11 +84,7 @@ first_month as (
 
 months as (
 
-    select cast({{ dbt.dateadd('month', 'month_offsets.n', 'first_month.month') }} as date) as month
-    from first_month
-    inner join month_offsets
-        on {{ dbt.dateadd('month', 'month_offsets.n', 'first_month.month') }}
-            <= {{ as_of_date() }}
+    {{ month_spine('(select month from first_month)', as_of_date()) }}
 
 ),
 

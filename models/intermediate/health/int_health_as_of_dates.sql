@@ -9,13 +9,15 @@
 
 with day_offsets as (
 
-    {{ integers(var('health_daily_history_days')) }}
+    select cast(generated_number - 1 as integer) as n
+    from ({{ dbt.generate_series(var('health_daily_history_days')) }}) as day_numbers
 
 ),
 
 week_offsets as (
 
-    {{ integers(var('health_weekly_history_weeks') + 1) }}
+    select cast(generated_number - 1 as integer) as n
+    from ({{ dbt.generate_series(var('health_weekly_history_weeks') + 1) }}) as week_numbers
 
 ),
 

@@ -21,9 +21,9 @@ lifecycle_stages as (
 
 ),
 
-account_tiers as (
+quarter_tiers as (
 
-    select * from {{ ref('fct_account_tiers') }}
+    select * from {{ ref('int_account_quarter_tiers') }}
 
 ),
 
@@ -36,7 +36,7 @@ leads as (
 current_tiers as (
 
     select *
-    from account_tiers
+    from quarter_tiers
     where quarter_start = {{ quarter_start(as_of_date()) }}
 
 ),

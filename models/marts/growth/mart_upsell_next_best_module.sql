@@ -1,6 +1,6 @@
 {#- The next best module for each account paying at the as-of date (MRR
-    running on that day), from the module-to-module rates in
-    mart_upsell_propensity.
+    running on that day), from the module-to-module rates of
+    int_growth_module_propensity (published as mart_upsell_propensity).
       candidates      modules the account has never paid for
       propensity      for a candidate, the highest conversion_rate among the
                       pairs from a module the account has (ever paid for) to
@@ -20,7 +20,7 @@ with account_modules as (
 
 module_rates as (
 
-    select * from {{ ref('mart_upsell_propensity') }}
+    select * from {{ ref('int_growth_module_propensity') }}
 
 ),
 

@@ -1,6 +1,7 @@
 {#- The decision chain of every account at the as-of date (playbook
-    section 4): contacts by buying role (decision_maker, user, influencer,
-    other), which of the three roles are covered, and who engaged in the
+    section 4; the accounts of int_accounts_as_of, as in dim_accounts):
+    contacts by buying role (decision_maker, user, influencer, other),
+    which of the three roles are covered, and who engaged in the
     last decision_chain_engagement_days days (engaged = raised a support
     ticket or answered an NPS survey in that window; the only contact-level
     activity the landing data records).
@@ -13,7 +14,7 @@
 
 with accounts as (
 
-    select * from {{ ref('dim_accounts') }}
+    select * from {{ ref('int_accounts_as_of') }}
 
 ),
 

@@ -8,10 +8,11 @@
       resolution  tickets created in the month that are solved (solved_at on
             or before the as-of date) / tickets created in the month
     Value tier = the account's tier in the quarter of the month
-    (fct_account_tiers), so a month keeps the tier it had then; industry =
-    the CRM's at the as-of date; 'unknown' when missing. Only data dated on
-    or before the as-of date. Response counts are on every row so small
-    groups can be read with care; every rate is null with no responses. -#}
+    (int_account_quarter_tiers, the tiers of fct_account_tiers), so a month
+    keeps the tier it had then; industry = the CRM's at the as-of date;
+    'unknown' when missing. Only data dated on or before the as-of date.
+    Response counts are on every row so small groups can be read with care;
+    every rate is null with no responses. -#}
 
 with nps_responses as (
 
@@ -25,9 +26,9 @@ tickets as (
 
 ),
 
-account_tiers as (
+quarter_tiers as (
 
-    select * from {{ ref('fct_account_tiers') }}
+    select * from {{ ref('int_account_quarter_tiers') }}
 
 ),
 
@@ -93,12 +94,12 @@ labelled as (
 
     select
         combined.*,
-        coalesce(account_tiers.value_tier, 'unknown') as value_tier,
+        coalesce(quarter_tiers.value_tier, 'unknown') as value_tier,
         coalesce(accounts.industry, 'unknown') as industry
     from combined
-    left join account_tiers
-        on combined.account_id = account_tiers.account_id
-        and {{ quarter_start('combined.month') }} = account_tiers.quarter_start
+    left join quarter_tiers
+        on combined.account_id = quarter_tiers.account_id
+        and {{ quarter_start('combined.month') }} = quarter_tiers.quarter_start
     left join accounts on combined.account_id = accounts.account_id
 
 ),

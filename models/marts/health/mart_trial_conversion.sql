@@ -1,12 +1,12 @@
 {#- Does the high-conversion signal work? Trials with vs without it
-    (fct_trials): how many converted, and how many within the offer window.
-    Trials still inside their offer window at the as-of date may yet
-    convert, so open_offer_trial_count says how many are not final. Rates
-    are null with no trials. -#}
+    (int_trial_conversions, published as fct_trials): how many converted,
+    and how many within the offer window. Trials still inside their offer
+    window at the as-of date may yet convert, so open_offer_trial_count says
+    how many are not final. Rates are null with no trials. -#}
 
 with trials as (
 
-    select * from {{ ref('fct_trials') }}
+    select * from {{ ref('int_trial_conversions') }}
 
 ),
 

@@ -1,7 +1,10 @@
-"""`make conventions`: parse the dbt project, lint it with dbt-score (its
-built-in rules and ours in b2b_ops.dev.conventions.rules, configured in
-pyproject.toml [tool.dbt-score]) and print, for every model or seed that
-breaks a rule, its file, the rule in plain words and the fix.
+"""`make conventions`: compile the dbt project against an in-memory target,
+lint it with dbt-score (its built-in rules and ours in
+b2b_ops.dev.conventions.rules, configured in pyproject.toml [tool.dbt-score]),
+compare every model's output columns with its yml
+(b2b_ops.dev.conventions.columns) and print, for every model or seed that
+breaks a rule, its file, the rule in plain words and the fix. The warehouse
+file is never opened.
 
     python -m b2b_ops.dev.conventions [--project-dir DIR] [--target-path DIR]
 
@@ -21,9 +24,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from b2b_ops.dbt_runner import dbt_executable
+from b2b_ops.dev.conventions.columns import column_mismatches
 from b2b_ops.settings import PROJECT_DIR
 
 OURS = "b2b_ops.dev.conventions.rules."
+COLUMNS = "b2b_ops.dev.conventions.columns."
+# The profile's in-memory target: compiling opens a connection, never the warehouse file.
+COMPILE_TARGET = "lint"
 BUILT_IN = "dbt_score.rules.generic."
 THRESHOLDS_ALLOW_LIST = 'pyproject.toml [tool.dbt-score.rules."b2b_ops.dev.conventions.rules.no_hardcoded_thresholds".allowed]'
 
@@ -33,6 +40,11 @@ PLAIN_RULES: dict[str, tuple[str, str]] = {
     BUILT_IN + "has_description": (
         "every model has a description",
         "write a `description:` for {name} in {yml}: what one row is (the grain) and where it comes from.",
+    ),
+    BUILT_IN + "has_owner": (
+        "every model names the team that owns it",
+        "give the folder of {sql} an owner in dbt_project.yml (`+meta: {{owner: <team>}}`), "
+        "or {name} one in {yml} (`config: {{meta: {{owner: <team>}}}}`).",
     ),
     OURS + "columns_documented": (
         "every column of a model is listed in its yml with a description",
@@ -64,9 +76,43 @@ PLAIN_RULES: dict[str, tuple[str, str]] = {
         "a number that is not a threshold (a position, a metric's definition) goes with the reason "
         "in " + THRESHOLDS_ALLOW_LIST + ".",
     ),
+    OURS + "refs_point_down": (
+        "data flows one way: a model reads (ref) only its own layer or lower ones "
+        "(staging -> intermediate -> marts -> playbook), and a mart in models/marts reads no other mart",
+        "move the shared logic to an intermediate model (models/intermediate/<area>/) that both read, "
+        "or move {name} to the final layer (models/playbook/marts/; a step to models/playbook/intermediate/).",
+    ),
+    OURS + "python_only_model_has_no_dbt_children": (
+        "a model documented as read only by Python (meta read_only_by) has no dbt model reading it",
+        "read the models {name} reads instead, or, if {name} is now shared, remove `read_only_by` "
+        "from its meta in {yml}.",
+    ),
+    OURS + "var_defaults_in_dbt_project": (
+        "a var's default is set once, in dbt_project.yml `vars:`",
+        "in {sql}, write var('<name>') without the default, and set the default in "
+        "dbt_project.yml `vars:` with a comment (and a row in the README's settings table).",
+    ),
+    COLUMNS + "undocumented_column": (
+        "every column a model outputs is listed in its yml",
+        "add the column to {yml} under {name}, with a description (and a data_type in a mart), "
+        "or remove it from {sql}.",
+    ),
+    COLUMNS + "stale_column": (
+        "every column a model's yml lists is one its SQL outputs",
+        "remove the column from {name} in {yml}, or output it in {sql}.",
+    ),
+    COLUMNS + "unbound_sql": (
+        "a model's SQL binds against the columns of what it reads",
+        "fix {sql} where the error says; a column read from a source must be listed in its "
+        "sources yml, and one read from a model in that model's SQL.",
+    ),
     BUILT_IN + "seed_has_description": (
         "every seed has a description",
         "write a `description:` for {name} in {yml}.",
+    ),
+    BUILT_IN + "seed_has_owner": (
+        "every seed names the team that owns it",
+        "give {name} an owner in dbt_project.yml under `seeds:` (`+meta: {{owner: <team>}}`).",
     ),
     BUILT_IN + "seed_columns_have_description": (
         "every column of a seed has a description",
@@ -90,12 +136,17 @@ class Breach:
     message: str
 
 
-def parse_project(project_dir: Path, target_path: Path) -> Path:
-    """`dbt parse` (no data needed); returns the manifest's path."""
+def compile_project(project_dir: Path, target_path: Path) -> Path:
+    """`dbt compile` of the models against the in-memory target (no data
+    needed); returns the manifest's path, with each model's compiled SQL."""
     result = subprocess.run(
         [
             dbt_executable(),
-            "parse",
+            "compile",
+            "--select",
+            "resource_type:model",
+            "--target",
+            COMPILE_TARGET,
             "--project-dir",
             str(project_dir),
             "--profiles-dir",
@@ -110,7 +161,7 @@ def parse_project(project_dir: Path, target_path: Path) -> Path:
     )
     if result.returncode != 0:
         raise ConventionsCheckError(
-            f"dbt parse failed:\n{result.stdout[-3000:]}{result.stderr[-2000:]}"
+            f"dbt compile failed:\n{result.stdout[-3000:]}{result.stderr[-2000:]}"
         )
     return target_path / "manifest.json"
 
@@ -169,6 +220,20 @@ def breaches(verdict: dict, manifest: dict) -> list[Breach]:
     return sorted(found, key=lambda breach: (breach.sql_file, breach.rule))
 
 
+def column_breaches(manifest: dict, project_dir: Path) -> list[Breach]:
+    """Every model whose output columns differ from its yml's."""
+    return [
+        Breach(
+            item=mismatch.model,
+            sql_file=mismatch.sql_file,
+            yml_file=mismatch.yml_file,
+            rule=COLUMNS + mismatch.kind,
+            message=mismatch.message,
+        )
+        for mismatch in column_mismatches(manifest, project_dir)
+    ]
+
+
 def format_breaches(found: list[Breach]) -> str:
     """The report: per file, each rule it breaks, what is wrong and the fix."""
     lines: list[str] = []
@@ -196,10 +261,11 @@ def checked_items(verdict: dict) -> str:
 
 def check(project_dir: Path, target_path: Path) -> tuple[list[Breach], str]:
     """The breaches of the project's conventions, and what was checked."""
-    manifest_path = parse_project(project_dir, target_path)
+    manifest_path = compile_project(project_dir, target_path)
     verdict = lint(project_dir, manifest_path)
     manifest = json.loads(manifest_path.read_text())
-    return breaches(verdict, manifest), checked_items(verdict)
+    found = breaches(verdict, manifest) + column_breaches(manifest, project_dir)
+    return sorted(found, key=lambda breach: (breach.sql_file, breach.rule)), checked_items(verdict)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -232,6 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     print(format_breaches(found))
     print(
         f"\nconventions: {items} file(s) break {len(found)} rule(s), listed above with the fix. "
-        "The rules: orchestration/b2b_ops/dev/conventions/rules.py and pyproject.toml [tool.dbt-score]."
+        "The rules: orchestration/b2b_ops/dev/conventions/ (rules.py, columns.py) and "
+        "pyproject.toml [tool.dbt-score]."
     )
     return 1

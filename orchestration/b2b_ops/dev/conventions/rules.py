@@ -9,7 +9,7 @@ rule's argument at run time to know what the rule checks (Model, Seed, ...)."""
 import re
 from pathlib import PurePosixPath
 
-from dbt_score import Model, RuleViolation, Severity, rule
+from dbt_score import Exposure, Model, RuleViolation, Severity, rule
 
 from b2b_ops.dev.conventions.thresholds import find_thresholds
 
@@ -17,7 +17,16 @@ WORDS = r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*"
 MART_NAME = re.compile(rf"(dim|fct|mart)_{WORDS}")
 INTERMEDIATE_NAME = re.compile(rf"int_{WORDS}")
 QUARANTINE_NAME = re.compile(rf"(quarantined|landing)_{WORDS}")
-LAYERS = ("staging", "intermediate", "marts", "quarantine")
+VAR_WITH_DEFAULT = re.compile(r"""\bvar\(\s*(['"])([A-Za-z0-9_]+)\1\s*,""")
+
+# The layers, bottom to top: models/<layer>/... A model reads (ref) models of
+# its own layer or of lower ones; staging also holds the base models and
+# quarantine sits beside it. The final layer holds the marts built on marts
+# (the playbook's), its steps in models/playbook/intermediate/ and its marts
+# in models/playbook/marts/.
+FINAL_LAYER = "playbook"
+LAYER_RANKS = {"staging": 1, "quarantine": 1, "intermediate": 2, "marts": 3, FINAL_LAYER: 4}
+FINAL_LAYER_KINDS = ("intermediate", "marts")
 
 
 def layer_of(model: Model) -> str:
@@ -26,18 +35,29 @@ def layer_of(model: Model) -> str:
     return parts[1] if len(parts) > 2 else ""
 
 
+def kind_of(model: Model) -> str:
+    """What a model is (staging, intermediate, marts, quarantine): its layer,
+    or in the final layer its folder models/playbook/<kind>/."""
+    layer = layer_of(model)
+    if layer != FINAL_LAYER:
+        return layer
+    parts = PurePosixPath(model.original_file_path).parts
+    return parts[2] if len(parts) > 3 and parts[2] in FINAL_LAYER_KINDS else ""
+
+
 def expected_name(model: Model, mart_names_allowed: list[str]) -> str | None:
     """The naming pattern the model's folder asks for, or None when its name fits."""
     layer = layer_of(model)
+    kind = kind_of(model)
     parts = PurePosixPath(model.original_file_path).parts
     if layer == "staging":
         system = parts[2] if len(parts) > 3 else "<system>"
         prefix = "base" if "base" in parts[3:-1] else "stg"
         fits = re.fullmatch(rf"{prefix}_{re.escape(system)}__{WORDS}", model.name)
         return None if fits else f"{prefix}_{system}__<table> (folder models/staging/{system})"
-    if layer == "intermediate":
+    if kind == "intermediate":
         return None if INTERMEDIATE_NAME.fullmatch(model.name) else "int_<entity>_<verb>"
-    if layer == "marts":
+    if kind == "marts":
         fits = MART_NAME.fullmatch(model.name) or model.name in mart_names_allowed
         return None if fits else "dim_<entity>, fct_<event> or mart_<subject>"
     if layer == "quarantine":
@@ -46,7 +66,10 @@ def expected_name(model: Model, mart_names_allowed: list[str]) -> str | None:
             if QUARANTINE_NAME.fullmatch(model.name)
             else "quarantined_<what> or landing_<what>"
         )
-    return f"a model in one of the layer folders models/{{{','.join(LAYERS)}}}/"
+    if layer == FINAL_LAYER:
+        kinds = ",".join(FINAL_LAYER_KINDS)
+        return f"a model in models/{FINAL_LAYER}/{{{kinds}}}/"
+    return f"a model in one of the layer folders models/{{{','.join(LAYER_RANKS)}}}/"
 
 
 @rule(severity=Severity.CRITICAL)
@@ -63,7 +86,7 @@ def named_by_layer(
 @rule(severity=Severity.CRITICAL)
 def mart_contract_enforced(model: Model) -> RuleViolation | None:
     """A mart enforces its dbt contract, with a data_type for every column."""
-    if layer_of(model) != "marts":
+    if kind_of(model) != "marts":
         return None
     if not model.config.get("contract", {}).get("enforced"):
         return RuleViolation(message="the contract is not enforced.")
@@ -127,4 +150,62 @@ def no_hardcoded_thresholds(
     if found:
         where = ", ".join(f"{threshold.text} (line {threshold.line})" for threshold in found)
         return RuleViolation(message=f"numbers compared in the SQL: {where}.")
+    return None
+
+
+def upward_refs(model: Model) -> list[str]:
+    """The refs of a model that read a higher layer, or another mart from models/marts."""
+    layer = layer_of(model)
+    if layer not in LAYER_RANKS:
+        return []
+    found = []
+    # Sources sit in models/staging and seeds outside models/: neither is above anything.
+    for parent in model.parents:
+        parent_layer = layer_of(parent)
+        if LAYER_RANKS.get(parent_layer, 0) > LAYER_RANKS[layer]:
+            found.append(
+                f"ref('{parent.name}') reads {parent.original_file_path}, "
+                f"in the higher layer {parent_layer}"
+            )
+        elif layer == parent_layer == "marts":
+            found.append(f"ref('{parent.name}') reads the mart {parent.original_file_path}")
+    return found
+
+
+@rule(severity=Severity.CRITICAL)
+def refs_point_down(model: Model) -> RuleViolation | None:
+    """Data flows one way: a model reads its own layer or lower ones
+    (staging -> intermediate -> marts -> playbook), and a mart in models/marts
+    reads no other mart."""
+    found = upward_refs(model)
+    if found:
+        return RuleViolation(message="; ".join(found) + ".")
+    return None
+
+
+@rule(severity=Severity.CRITICAL)
+def python_only_model_has_no_dbt_children(model: Model) -> RuleViolation | None:
+    """A model documented as read only by Python (meta read_only_by) has no dbt model reading it."""
+    reader = model.meta.get("read_only_by")
+    if not reader:
+        return None
+    children = sorted(child.name for child in model.children if not isinstance(child, Exposure))
+    if children:
+        return RuleViolation(
+            message=f"read by {', '.join(children)}; it is documented as read only by {reader}."
+        )
+    return None
+
+
+def inline_var_defaults(sql: str) -> list[str]:
+    """The vars a model's SQL reads with an inline default, var('name', default)."""
+    return sorted({match.group(2) for match in VAR_WITH_DEFAULT.finditer(sql)})
+
+
+@rule(severity=Severity.CRITICAL)
+def var_defaults_in_dbt_project(model: Model) -> RuleViolation | None:
+    """A var's default is set once, in dbt_project.yml `vars:`, never inline in var('name', default)."""
+    names = inline_var_defaults(model.raw_code)
+    if names:
+        return RuleViolation(message=f"vars read with an inline default: {', '.join(names)}.")
     return None

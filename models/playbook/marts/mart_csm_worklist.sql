@@ -18,7 +18,7 @@
     days counted from the account's first paid day; due_on is the next such
     day on or after the as-of date. -#}
 
-{%- set worklist_window_days = var('worklist_window_days', 7) -%}
+{%- set worklist_window_days = var('worklist_window_days') -%}
 {%- set factors = [
     ('login_recency', 1),
     ('ticket_rise', 2),

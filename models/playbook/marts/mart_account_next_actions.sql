@@ -36,7 +36,7 @@ current_rules as (
 
     select *
     from rules
-    where rules_version = '{{ var("playbook_rules_version", "v1") }}'
+    where rules_version = '{{ var("playbook_rules_version") }}'
 
 ),
 

@@ -21,8 +21,8 @@
                                    start, summed over the last
                                    ltv_churn_window_months months -#}
 
-{%- set ltv_window_months = var('ltv_churn_window_months', 12) -%}
-{%- set upsell_window_months = var('high_value_upsell_window_months', 12) -%}
+{%- set ltv_window_months = var('ltv_churn_window_months') -%}
+{%- set upsell_window_months = var('high_value_upsell_window_months') -%}
 
 with churn_rates as (
 

@@ -20,7 +20,7 @@
                       snapshots: up to 6 days earlier in reality)
     Every rate is null when its denominator is 0. -#}
 
-{%- set horizons = var('health_backtest_horizons_days', [30, 60, 90]) -%}
+{%- set horizons = var('health_backtest_horizons_days') -%}
 {%- set signals = [
     ('flag_no_login', 'flag', 'flag_no_login'),
     ('flag_ticket_rise', 'flag', 'flag_ticket_rise'),

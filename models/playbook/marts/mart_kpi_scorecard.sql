@@ -56,7 +56,7 @@ current_targets as (
 
     select *
     from kpi_targets
-    where targets_version = '{{ var("kpi_targets_version", "v1") }}'
+    where targets_version = '{{ var("kpi_targets_version") }}'
 
 ),
 

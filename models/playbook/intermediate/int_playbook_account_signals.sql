@@ -28,7 +28,7 @@
                                     referrer
     The open trial shown is the latest one (started last, then trial_id). -#}
 
-{%- set referral_window_days = var('loyal_referral_window_days', 365) -%}
+{%- set referral_window_days = var('loyal_referral_window_days') -%}
 
 with accounts as (
 
@@ -85,9 +85,9 @@ open_trials as (
     select
         *,
         is_high_conversion_signal
-            and cast({{ dbt.dateadd('day', var('trial_offer_window_days', 30), 'started_at') }} as date)
+            and cast({{ dbt.dateadd('day', var('trial_offer_window_days'), 'started_at') }} as date)
                 >= {{ as_of_date() }} as is_offer_open,
-        cast({{ dbt.dateadd('day', var('trial_offer_window_days', 30), 'started_at') }} as date)
+        cast({{ dbt.dateadd('day', var('trial_offer_window_days'), 'started_at') }} as date)
             as offer_closes_on
     from trials
     where {{ is_visible_at_as_of('started_at') }}
@@ -96,7 +96,7 @@ open_trials as (
             cast(ends_at as date) >= {{ as_of_date() }}
             or (
                 is_high_conversion_signal
-                and cast({{ dbt.dateadd('day', var('trial_offer_window_days', 30), 'started_at') }} as date)
+                and cast({{ dbt.dateadd('day', var('trial_offer_window_days'), 'started_at') }} as date)
                     >= {{ as_of_date() }}
             )
         )
@@ -185,11 +185,11 @@ joined as (
         due_items.usage_report_due_on is not null as is_usage_report_due,
         accounts.lifecycle_stage in ('paying', 'loyal')
             and coalesce(
-                next_best_modules.propensity >= {{ var('upsell_propensity_threshold', 0.30) }},
+                next_best_modules.propensity >= {{ var('upsell_propensity_threshold') }},
                 false
             ) as is_upsell_candidate,
         accounts.lifecycle_stage = 'paying'
-            and coalesce(current_health.nps_latest >= {{ var('referral_invite_min_nps_score', 9) }}, false)
+            and coalesce(current_health.nps_latest >= {{ var('referral_invite_min_nps_score') }}, false)
             and referrers.account_id is null as is_loyal_not_referring
     from accounts
     left join current_health on accounts.account_id = current_health.account_id

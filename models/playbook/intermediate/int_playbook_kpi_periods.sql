@@ -44,7 +44,7 @@
     ('high_value_ltv',
         "max(case when month = period_last_month then"
         ~ " (cast(high_value_mrr_amount as double) / nullif(high_value_paying_accounts, 0))"
-        ~ " * " ~ var('ltv_gross_margin', 0.80)
+        ~ " * " ~ var('ltv_gross_margin')
         ~ " / nullif(cast(high_value_ltv_window_churned_accounts as double)"
         ~ " / nullif(high_value_ltv_window_accounts_at_start, 0), 0) end)"),
 ] -%}

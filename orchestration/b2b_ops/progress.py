@@ -11,6 +11,8 @@ from typing import TextIO
 
 from dagster import AssetCheckSeverity, DagsterEventType, EventLogEntry
 
+from b2b_ops.summary.common import comma_lines
+
 # Steps of the refresh job, in the words the progress uses.
 LANDING_STEP = "land_files"
 SEGMENTATION_STEP = "ml__account_clusters"
@@ -21,6 +23,8 @@ CHECK_STEPS = {
     "dbt_segments_expectations": "segments",
 }
 MOST_WARNINGS_SHOWN = 5
+# A failed expectation is shown up to this many characters (the log has it whole).
+LONGEST_EXPECTATION = 100
 # Steps building fewer dbt nodes than this get no "n of total" lines on the way.
 FEW_NODES = 8
 
@@ -53,6 +57,7 @@ class Progress:
     built: dict[str, int] = field(default_factory=dict)
     step_checks: dict[str, Checks] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
 
     def say(self, stage: str, text: str) -> None:
@@ -96,7 +101,7 @@ class Progress:
                 f"{name:<26}" + ("absent: read as empty" if absent else f"{rows:>12,} rows"),
             )
             if absent:
-                self.warnings.append(f"{name}: file absent, read as empty")
+                self.absent.append(name)
         elif step in self.dbt_nodes:
             self._built_one(step)
         elif step == SEGMENTATION_STEP:
@@ -145,13 +150,15 @@ class Progress:
 
     def warning_lines(self) -> list[str]:
         """The warnings in a few lines: absent files, failed warn checks, the segmentation's reason."""
-        if not self.warnings:
+        count = len(self.warnings) + len(self.absent)
+        if not count:
             return []
-        shown = [f"  {line[:150]}" for line in self.warnings[:MOST_WARNINGS_SHOWN]]
+        shown = comma_lines(self.absent, f"  {len(self.absent)} files absent, read as empty: ")
+        shown += [f"  {line}" for line in self.warnings[:MOST_WARNINGS_SHOWN]]
         more = len(self.warnings) - MOST_WARNINGS_SHOWN
         if more > 0:
             shown.append(f"  ... and {more} more (see the log)")
-        return [f"Warnings ({len(self.warnings)}; the refresh went on)", *shown]
+        return [f"Warnings ({count}; the refresh went on)", *shown]
 
 
 def warning_text(evaluation) -> str:
@@ -167,4 +174,7 @@ def warning_text(evaluation) -> str:
         else ""
     )
     more = f"; {len(rest)} more" if rest else ""
-    return f"{first['table']}: {first['expectation']}{unexpected}{more}"
+    expectation = first["expectation"]
+    if len(expectation) > LONGEST_EXPECTATION:
+        expectation = expectation[: LONGEST_EXPECTATION - 4] + " ...)"
+    return f"{first['table']}: {expectation}{unexpected}{more}"

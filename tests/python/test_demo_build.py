@@ -1,46 +1,21 @@
-"""The demo path: generated (dirty) landing data builds, and the quarantine
-finds exactly the bad rows the generator says it injected, kind by kind."""
+"""The demo path (`make demo`: size S, seed 42, its dirty rate): generated
+dirty landing data builds, and the quarantine finds exactly the bad rows the
+generator says it injected, kind by kind. The build is the session's
+demo_build (conftest.py)."""
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import json
 
 import pytest
 
-from b2b_ops.demo_data import generate
-from conftest import query, run_cli
-
-pytestmark = pytest.mark.slow
-
-DEMO_AS_OF = dt.date(2026, 6, 30)
-DIRTY_RATE = 0.02
+from conftest import query
 
 
-@pytest.fixture(scope="session")
-def dirty_demo(tmp_path_factory) -> dict:
-    root = tmp_path_factory.mktemp("dirty_demo")
-    landing, truth, warehouse = root / "landing", root / "ground_truth", root / "w.duckdb"
-    generate(
-        size="XS",
-        seed=7,
-        as_of=DEMO_AS_OF,
-        landing_dir=landing,
-        truth_dir=truth,
-        file_format="csv",
-        dirty_rate=DIRTY_RATE,
-    )
-    result = run_cli(
-        ["build"],
-        {
-            "B2B_OPS_LANDING_DIR": str(landing),
-            "B2B_OPS_AS_OF_DATE": DEMO_AS_OF.isoformat(),
-            "B2B_OPS_WAREHOUSE": str(warehouse),
-        },
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    return {"landing": landing, "truth": truth, "warehouse": warehouse, "stdout": result.stdout}
+@pytest.fixture(scope="module")
+def dirty_demo(demo_build) -> dict:
+    return demo_build
 
 
 def test_quarantine_matches_the_injected_defects_kind_by_kind(dirty_demo):

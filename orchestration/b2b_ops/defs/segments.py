@@ -1,4 +1,5 @@
-"""The K-means segmentation as an asset: features in, one typed table out
+"""The K-means segmentation as an asset: it reads one dbt model made for it
+(int_account_segment_features) and writes one typed table
 (ml.account_clusters), which dbt reads back as a source."""
 
 import datetime as dt
@@ -8,6 +9,7 @@ from dagster import AssetExecutionContext, AssetKey, Config, MaterializeResult, 
 from dagster_dbt import get_asset_key_for_model
 
 from b2b_ops.defs.dbt import dbt_warehouse
+from b2b_ops.defs.dbt_project import model_nodes
 from b2b_ops.segments.kmeans import SegmentationResult, segment_accounts, stability
 from b2b_ops.segments.output import (
     cluster_rows,
@@ -28,50 +30,13 @@ class SegmentationConfig(Config):
     k_max: int = 6
 
 
-FEATURES_SQL = """
-with accounts as (
-    select account_id, coalesce(annual_arpu, 0) as annual_arpu from marts.dim_accounts
-),
-rfm as (
-    select account_id, r_score, f_score, m_score from marts.fct_rfm
-),
-activity as (
-    select
-        account_id,
-        sum(case when activity_on > $as_of - 30 then login_count else 0 end) as logins_last_30d,
-        sum(case when activity_on > $as_of - 30 then event_count else 0 end) as events_last_30d,
-        sum(case when activity_on <= $as_of - 30 then event_count else 0 end) as events_prior_30d
-    from intermediate.int_account_daily_activity
-    where activity_on > $as_of - 60 and activity_on <= $as_of
-    group by account_id
-),
-tickets as (
-    select account_id, count(*) as tickets_last_90d
-    from staging.stg_support__tickets
-    where cast(created_at as date) > $as_of - 90 and cast(created_at as date) <= $as_of
-    group by account_id
-)
-select
-    accounts.account_id,
-    coalesce(rfm.r_score, 0) as r_score,
-    coalesce(rfm.f_score, 0) as f_score,
-    coalesce(rfm.m_score, 0) as m_score,
-    accounts.annual_arpu,
-    coalesce(activity.logins_last_30d, 0) as logins_last_30d,
-    least(1.0, greatest(-1.0,
-        (coalesce(activity.events_last_30d, 0) - coalesce(activity.events_prior_30d, 0))
-        / greatest(coalesce(activity.events_prior_30d, 0), 1)
-    )) as usage_trend,
-    coalesce(tickets.tickets_last_90d, 0) as tickets_last_90d
-from accounts
-left join rfm on accounts.account_id = rfm.account_id
-left join activity on accounts.account_id = activity.account_id
-left join tickets on accounts.account_id = tickets.account_id
--- Customers only: paying now or paid within the RFM window. Trials and
--- prospects have their own lifecycle stage and would swamp the clusters.
-where accounts.annual_arpu > 0 or rfm.account_id is not null
-order by accounts.account_id
-"""
+FEATURES_MODEL = "int_account_segment_features"
+
+
+def features_relation() -> str:
+    """schema.table of the features model, as dbt builds it."""
+    [node] = [node for node in model_nodes() if node["name"] == FEATURES_MODEL]
+    return f"{node['schema']}.{node['alias']}"
 
 
 def segmentation_metadata(
@@ -95,10 +60,7 @@ def segmentation_metadata(
 
 @asset(
     key=CLUSTERS_KEY,
-    deps=[
-        get_asset_key_for_model([dbt_warehouse], model)
-        for model in ("dim_accounts", "fct_rfm", "int_account_daily_activity")
-    ],
+    deps=[get_asset_key_for_model([dbt_warehouse], FEATURES_MODEL)],
     group_name="segments",
     description="K-means segments of accounts on standardised RFM, value, usage and support features.",
 )
@@ -107,7 +69,10 @@ def account_clusters(
 ) -> MaterializeResult:
     columns = declared_columns()
     with duckdb.connect(str(settings.warehouse_path)) as connection:
-        features = connection.execute(FEATURES_SQL, {"as_of": settings.as_of}).df()
+        # In account_id order: K-means' result depends on the order of the rows.
+        features = connection.execute(
+            f"select * from {features_relation()} order by account_id"
+        ).df()
         previous = previous_assignments(connection)
         result = segment_accounts(features, config.k_min, config.k_max, k=config.k or None)
         trained_at = dt.datetime.now(dt.UTC)

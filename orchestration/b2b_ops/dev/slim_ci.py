@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -81,6 +82,9 @@ def dbt_build(
             *selection,
         ],
         cwd=warehouse.parent,
+        # A base branch from before the profile read the var finds the
+        # warehouse in this variable instead: a child's environment only.
+        env={**os.environ, "B2B_OPS_WAREHOUSE": warehouse.name},
         check=False,
     )
     if result.returncode != 0:

@@ -39,8 +39,8 @@ def flag_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
     return lines
 
 
-def risk_rate_line(connection: duckdb.DuckDBPyConnection) -> str:
-    """Each risk level's churn rate at every backtest horizon, on one line."""
+def risk_rate_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    """Each risk level's churn rate at every backtest horizon."""
     rates = {
         (name, horizon): rate
         for name, horizon, rate in rows(
@@ -50,12 +50,17 @@ def risk_rate_line(connection: duckdb.DuckDBPyConnection) -> str:
         )
     }
     horizons = sorted({horizon for _, horizon in rates})
+    if not horizons:
+        return ["  Churn rate by risk level: no weekly snapshot to backtest yet"]
     by_level = ", ".join(
         f"{level} "
         + "/".join(percent(rates.get((f"risk_{level}", h))).rstrip(" %") for h in horizons)
         for level in RISK_LEVELS
     )
-    return f"  Churn rate by risk level within {'/'.join(map(str, horizons))} days (%): {by_level}"
+    return [
+        f"  Churn rate by risk level, within {'/'.join(map(str, horizons))} days (%):",
+        f"    {by_level}",
+    ]
 
 
 def lines(connection: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[str]:
@@ -67,6 +72,6 @@ def lines(connection: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[str]:
     return [
         f"Churn warning backtest (weekly snapshots; churn within {SUMMARY_HORIZON_DAYS} days)",
         *flag_lines(connection),
-        risk_rate_line(connection),
+        *risk_rate_lines(connection),
         f"  high-risk accounts on {as_of}: {high_risk_today} (marts.mart_csm_worklist)",
     ]

@@ -24,7 +24,7 @@ def lines(connection: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[str]:
     )[0]
     result = [
         f"Landed {landed or 0:,} rows: {staged or 0:,} staged, {quarantined or 0:,} quarantined"
-        + (" (quarantine.quarantined_rows: file, position and text of each)" if quarantined else "")
+        + (" (see quarantine.quarantined_rows)" if quarantined else "")
     ]
     reasons = [
         f"{reason} {count:,}"

@@ -6,7 +6,7 @@ import datetime as dt
 
 import duckdb
 
-from b2b_ops.summary.common import last_full_month, percent, rows
+from b2b_ops.summary.common import comma_lines, last_full_month, percent, rows
 
 TABLES = ("marts.fct_mrr_movements", "marts.mart_churn_rates")
 MOVEMENTS = ("new", "expansion", "reactivation", "contraction", "churn")
@@ -29,14 +29,14 @@ def lines(connection: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[str]:
         "from marts.fct_mrr_movements where month = ?",
         [month],
     )[0]
-    movements = "  ".join(
+    movements = [
         f"{'-' if movement in DECREASES else '+'} {movement} {float(sums.get(movement) or 0):,.2f}"
         for movement in MOVEMENTS
-    )
+    ]
     result = [
         f"MRR {month:%Y-%m} (reporting currency, constant FX): "
         f"opening {opening:,.2f} -> closing {closing:,.2f}",
-        f"  {movements}",
+        *comma_lines(movements, "  "),
     ]
     retention = rows(
         connection,

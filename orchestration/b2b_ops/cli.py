@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 
-from b2b_ops.dbt_runner import dbt_executable
+from b2b_ops.dbt_runner import dbt_executable, project_arguments
 from b2b_ops.landing import StructuralBreakError, describe, load_landing
 from b2b_ops.refresh import RefreshFailedError, run_refresh
 from b2b_ops.settings import (
@@ -105,7 +105,7 @@ def docs(settings: Settings, host: str, port: int) -> int:
     if not settings.warehouse_path.exists():
         _say(f"error: no warehouse at {settings.warehouse_path}: run make demo or make build first")
         return 1
-    common = ["--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
+    common = project_arguments(PROJECT_DIR)
     vars_argument = ["--vars", json.dumps(settings.vars_for_dbt())]
     generated = subprocess.run(
         [dbt_executable(), "docs", "generate", *common, *vars_argument], cwd=PROJECT_DIR

@@ -19,6 +19,12 @@ def dbt_executable() -> str:
     return str(Path(sys.executable).with_name("dbt"))
 
 
+def project_arguments(project_dir: Path, target_path: Path | None = None) -> list[str]:
+    """dbt's arguments for a project whose profiles.yml sits in it, and its artifacts folder."""
+    arguments = ["--project-dir", str(project_dir), "--profiles-dir", str(project_dir)]
+    return arguments + (["--target-path", str(target_path)] if target_path else [])
+
+
 def connection_vars(warehouse: Path | str, memory_limit: str) -> dict[str, str]:
     """The dbt vars that point the profile at a warehouse file with a memory cap."""
     return {

@@ -49,6 +49,24 @@ def run_cli(arguments: list[str], env: dict[str, str]) -> subprocess.CompletedPr
     )
 
 
+def refresh(
+    landing: Path, as_of: dt.date, warehouse: Path, **env: str
+) -> subprocess.CompletedProcess:
+    """`make build` of a landing folder at an as-of date into a warehouse;
+    `env` adds variables (e.g. DAGSTER_HOME). Asserts it succeeded."""
+    result = run_cli(
+        ["build"],
+        {
+            "B2B_OPS_LANDING_DIR": str(landing),
+            "B2B_OPS_AS_OF_DATE": as_of.isoformat(),
+            "B2B_OPS_WAREHOUSE": str(warehouse),
+            **env,
+        },
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result
+
+
 def log_path(stdout: str) -> Path:
     """The log file a refresh names at the end of its output."""
     [line] = [line for line in stdout.splitlines() if line.strip().startswith("full log")]
@@ -66,16 +84,7 @@ def handmade_build(tmp_path_factory) -> dict:
     run recorded in a Dagster instance of its own (the UI test shows it)."""
     root = tmp_path_factory.mktemp("handmade")
     warehouse, dagster_home = root / "warehouse.duckdb", root / "dagster_home"
-    result = run_cli(
-        ["build"],
-        {
-            "B2B_OPS_LANDING_DIR": str(HANDMADE_LANDING),
-            "B2B_OPS_AS_OF_DATE": HANDMADE_AS_OF.isoformat(),
-            "B2B_OPS_WAREHOUSE": str(warehouse),
-            "DAGSTER_HOME": str(dagster_home),
-        },
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    result = refresh(HANDMADE_LANDING, HANDMADE_AS_OF, warehouse, DAGSTER_HOME=str(dagster_home))
     return {
         "warehouse": warehouse,
         "landing": HANDMADE_LANDING,
@@ -108,15 +117,7 @@ def demo_build(tmp_path_factory) -> dict:
         file_format="csv",
         dirty_rate=DEMO_DIRTY_RATE,
     )
-    result = run_cli(
-        ["build"],
-        {
-            "B2B_OPS_LANDING_DIR": str(landing),
-            "B2B_OPS_AS_OF_DATE": DEMO_AS_OF.isoformat(),
-            "B2B_OPS_WAREHOUSE": str(warehouse),
-        },
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    result = refresh(landing, DEMO_AS_OF, warehouse)
     return {
         "landing": landing,
         "truth": truth,

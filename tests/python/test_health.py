@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import query, run_cli
+from conftest import query, refresh
 
 XS_AS_OF = dt.date(2026, 6, 30)
 EARLY_AS_OF = XS_AS_OF - dt.timedelta(days=30)
@@ -21,18 +21,6 @@ EARLY_AS_OF = XS_AS_OF - dt.timedelta(days=30)
 # both daily parts (EARLY_AS_OF - 58 onwards) must agree in every column.
 OVERLAP_DAYS = 58
 LOOKBACK_DAYS = 60  # the backtest horizon the planted-churner checks use
-
-
-def _build(landing: Path, as_of: dt.date, warehouse: Path) -> None:
-    result = run_cli(
-        ["build"],
-        {
-            "B2B_OPS_LANDING_DIR": str(landing),
-            "B2B_OPS_AS_OF_DATE": as_of.isoformat(),
-            "B2B_OPS_WAREHOUSE": str(warehouse),
-        },
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
 
 
 def _health_rows(warehouse: Path, first: dt.date, last: dt.date) -> list[tuple]:
@@ -61,8 +49,8 @@ def xs_two_builds(tmp_path_factory) -> dict:
         dirty_rate=0.0,
     )
     early, late = root / "early.duckdb", root / "late.duckdb"
-    _build(landing, EARLY_AS_OF, early)
-    _build(landing, XS_AS_OF, late)
+    refresh(landing, EARLY_AS_OF, early)
+    refresh(landing, XS_AS_OF, late)
     return {"early": early, "late": late}
 
 

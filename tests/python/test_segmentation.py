@@ -14,7 +14,7 @@ import pytest
 from b2b_ops.defs.segments import segmentation_metadata
 from b2b_ops.segments.kmeans import FEATURES, ONE_SEGMENT_LABEL, segment_accounts, stability
 from b2b_ops.segments.output import cluster_rows, declared_columns, write_clusters
-from conftest import HANDMADE_AS_OF, HANDMADE_LANDING, query, run_cli
+from conftest import HANDMADE_AS_OF, HANDMADE_LANDING, query, refresh
 
 TRAINED_AT = dt.datetime(2025, 6, 30, 6, 0, tzinfo=dt.UTC)
 
@@ -198,15 +198,7 @@ def test_a_landing_folder_of_accounts_only_builds_and_publishes(tmp_path):
     (landing / "crm").mkdir(parents=True)
     shutil.copy(HANDMADE_LANDING / "crm" / "accounts.csv", landing / "crm" / "accounts.csv")
     warehouse = tmp_path / "w.duckdb"
-    result = run_cli(
-        ["build"],
-        {
-            "B2B_OPS_LANDING_DIR": str(landing),
-            "B2B_OPS_AS_OF_DATE": HANDMADE_AS_OF.isoformat(),
-            "B2B_OPS_WAREHOUSE": str(warehouse),
-        },
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    result = refresh(landing, HANDMADE_AS_OF, warehouse)
     assert "no customer to cluster" in result.stderr
     assert "12 files absent, read as empty" in result.stderr
     assert "Account segments: none (no customer to cluster)" in result.stdout

@@ -11,7 +11,7 @@ from typing import Any
 from dagster import AssetKey
 from dagster_dbt import DagsterDbtTranslator, DbtProject
 
-from b2b_ops.dbt_runner import dbt_executable
+from b2b_ops.dbt_runner import dbt_executable, project_arguments
 from b2b_ops.settings import PROJECT_DIR, dbt_target_path
 
 MARTS_SCHEMA = "marts"
@@ -32,12 +32,7 @@ def parse(project: DbtProject) -> None:
             dbt_executable(),
             "parse",
             "--quiet",
-            "--project-dir",
-            str(project.project_dir),
-            "--profiles-dir",
-            str(project.profiles_dir),
-            "--target-path",
-            str(project.target_path),
+            *project_arguments(project.project_dir, project.target_path),
         ],
         cwd=project.project_dir,
         capture_output=True,

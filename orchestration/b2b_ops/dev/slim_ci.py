@@ -37,7 +37,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from b2b_ops.dbt_runner import connection_vars, dbt_executable
+from b2b_ops.dbt_runner import connection_vars, dbt_executable, project_arguments
 from b2b_ops.landing import load_landing
 from b2b_ops.settings import PROJECT_DIR, from_environment, resolved
 from b2b_ops.summary.common import comma_lines
@@ -71,12 +71,7 @@ def dbt_build(
         [
             dbt_executable(),
             "build",
-            "--project-dir",
-            str(project_dir),
-            "--profiles-dir",
-            str(project_dir),
-            "--target-path",
-            str(target_path),
+            *project_arguments(project_dir, target_path),
             "--vars",
             json.dumps({"as_of_date": as_of, **connection_vars(warehouse.name, memory_limit())}),
             *selection,

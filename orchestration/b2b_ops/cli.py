@@ -122,20 +122,21 @@ def docs(settings: Settings, host: str, port: int) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="b2b-ops", description=__doc__)
-    parser.add_argument(
+    commands = parser.add_subparsers(dest="command", required=True, metavar="command")
+    verbose = argparse.ArgumentParser(add_help=False)
+    verbose.add_argument(
         "-v",
         "--verbose",
         action="store_true",
         help="show the full Dagster and dbt log too (same as B2B_OPS_LOG_LEVEL=debug)",
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="command")
     demo = commands.add_parser(
-        "demo", help="generate demo data into data/demo, then refresh from it"
+        "demo", parents=[verbose], help="generate demo data into data/demo, then refresh from it"
     )
     demo.add_argument("--size", default="S", choices=["XS", "S", "M", "L"])
     demo.add_argument("--seed", type=int, default=42)
     demo.add_argument("--dirty-rate", type=float, default=DEMO_DIRTY_RATE)
-    commands.add_parser("build", help="full refresh from $B2B_OPS_LANDING_DIR")
+    commands.add_parser("build", parents=[verbose], help="full refresh from $B2B_OPS_LANDING_DIR")
     commands.add_parser("load", help="only land the files into the raw schema")
     commands.add_parser("summary", help="print the summary of the last refresh")
     serve = commands.add_parser("docs", help="serve the dbt docs of the built warehouse")
@@ -146,7 +147,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
-    overrides = {"log_level": "debug"} if arguments.verbose else {}
+    overrides = {"log_level": "debug"} if getattr(arguments, "verbose", False) else {}
     if arguments.command == "demo":
         overrides["landing_dir"] = str(DEFAULT_LANDING_DIR)
     try:

@@ -37,7 +37,7 @@ def _dbt_build(
         "--vars",
         json.dumps(settings.vars_for_dbt()),
     ]
-    target = DBT_PROJECT.project_dir / DBT_PROJECT.target_path / f"refresh-{context.run_id[:8]}"
+    target = DBT_PROJECT.project_dir / DBT_PROJECT.target_path / f"refresh-{context.run.run_id[:8]}"
     yield from dbt.cli(arguments, context=context, target_path=target).stream()
 
 

@@ -76,7 +76,7 @@ def account_clusters(
         previous = previous_assignments(connection)
         result = segment_accounts(features, config.k_min, config.k_max, k=config.k or None)
         trained_at = dt.datetime.now(dt.UTC)
-        rows = cluster_rows(features, result, context.run_id, trained_at, columns)
+        rows = cluster_rows(features, result, context.run.run_id, trained_at, columns)
         write_clusters(connection, rows, columns)
     if result.reason:
         context.log.warning(f"segmentation: {result.reason}")

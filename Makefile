@@ -43,10 +43,9 @@ reliability: setup ## long reliability tests (about 20 minutes); prints a table 
 		$(BIN)/python -m pytest -m reliability $(PYTEST_ARGS); status=$$?; \
 		$(BIN)/python tests/python/reliability.py $(RELIABILITY_REPORT); exit $$status
 
-# dagster-dbt parses the project with the first dbt on PATH: this environment's.
 ui: setup ## the Dagster UI on 127.0.0.1:$(UI_PORT) with the project loaded
 	mkdir -p $(DAGSTER_HOME) && cp -n orchestration/dagster.yaml $(DAGSTER_HOME)/
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/dagster dev -m b2b_ops.definitions -h 127.0.0.1 -p $(UI_PORT)
+	$(BIN)/dagster dev -m b2b_ops.definitions -h 127.0.0.1 -p $(UI_PORT)
 
 benchmark: setup ## time generate + load + build at SIZE (prints figures)
 	$(BIN)/python -m b2b_ops.dev.benchmark --size $(SIZE)

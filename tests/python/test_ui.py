@@ -117,8 +117,6 @@ def test_ui_shows_the_assets_and_their_latest_materialization(handmade_build, tm
         "B2B_OPS_WAREHOUSE": str(handmade_build["warehouse"]),
         # The instance that recorded the build's run, so the UI has a materialization to show.
         "DAGSTER_HOME": str(handmade_build["dagster_home"]),
-        # As `make ui` does: dagster-dbt parses with the first dbt on PATH.
-        "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
     }
     port = free_port()
     server = subprocess.Popen(

@@ -68,14 +68,21 @@ def group_alive(group_id: int) -> bool:
     return True
 
 
-def stop_group(group_id: int, seconds: float = 30) -> None:
-    """SIGTERM the whole process group, then SIGKILL what is left after `seconds`."""
+def stop_group(leader: subprocess.Popen, seconds: float = 30) -> None:
+    """SIGTERM the leader's whole process group, then SIGKILL what is left
+    after `seconds`. The leader is reaped as it exits (poll): until then it
+    is a zombie, and a zombie still counts as a member of its group."""
+
+    def running() -> bool:
+        leader.poll()
+        return group_alive(leader.pid)
+
     for sig, wait in ((signal.SIGTERM, seconds), (signal.SIGKILL, 10)):
-        if not group_alive(group_id):
+        if not running():
             return
-        os.killpg(group_id, sig)
+        os.killpg(leader.pid, sig)
         deadline = time.monotonic() + wait
-        while group_alive(group_id) and time.monotonic() < deadline:
+        while running() and time.monotonic() < deadline:
             time.sleep(0.5)
 
 
@@ -160,7 +167,7 @@ def test_ui_shows_the_assets_and_their_latest_materialization(handmade_build, tm
         chromium([f"--screenshot={screenshot}", graph_url], profile)
         assert screenshot.stat().st_size > 10_000
     finally:
-        stop_group(server.pid)
+        stop_group(server)
         server.wait(timeout=10)
     # Nothing of the group is left running.
     assert not group_alive(server.pid)

@@ -144,7 +144,11 @@ def ran_nodes(target: Path) -> dict[str, list[str]]:
     results = json.loads((target / "run_results.json").read_text())["results"]
     ran: dict[str, list[str]] = {}
     for result in sorted(results, key=lambda result: result["unique_id"]):
-        kind, *_, name = result["unique_id"].split(".")
+        # kind.package.name, and a hash after a data test's name; a unit
+        # test's name comes after its model's.
+        kind, _, name, *rest = result["unique_id"].split(".")
+        if kind == "unit_test":
+            name = f"{name}.{rest[0]}"
         if kind in NODE_KINDS:
             status = "" if result["status"] in ("success", "pass") else f" ({result['status']})"
             ran.setdefault(kind, []).append(f"{name}{status}")

@@ -3,7 +3,8 @@
     A quarter's tier is set on its first day (tiered_on = quarter_start) from
     the ARR running that day; an account whose first payment falls inside the
     quarter is tiered on that first paid day instead, so a new customer is not
-    "low" for its whole first quarter. annual_arpu = 12 x the MRR running on
+    "low" for its whole first quarter (first paid day from
+    int_account_lifecycle_facts). annual_arpu = 12 x the MRR running on
     tiered_on (constant currency). industry_growth_rate is the seed's rate for
     the account's industry and the quarter's year (the latest earlier year if
     that year is missing; null for an industry not in the seed). -#}
@@ -17,6 +18,12 @@ with accounts as (
 subscriptions as (
 
     select * from {{ ref('int_subscriptions_constant_currency') }}
+
+),
+
+lifecycle_facts as (
+
+    select * from {{ ref('int_account_lifecycle_facts') }}
 
 ),
 
@@ -35,17 +42,6 @@ quarter_offsets as (
     -- 0 .. 399: a century of quarters from the account's creation quarter.
     select generated_number - 1 as n
     from ({{ dbt.generate_series(400) }}) as quarter_numbers
-
-),
-
-first_paid as (
-
-    select
-        account_id,
-        min(started_on) as first_paid_on
-    from subscriptions
-    where mrr_amount > 0
-    group by account_id
 
 ),
 
@@ -70,15 +66,15 @@ tiering_days as (
         account_quarters.industry,
         account_quarters.quarter_start,
         case
-            when first_paid.first_paid_on > account_quarters.quarter_start
-                and first_paid.first_paid_on
+            when lifecycle_facts.first_paid_on > account_quarters.quarter_start
+                and lifecycle_facts.first_paid_on
                     < {{ dbt.dateadd('month', 3, 'account_quarters.quarter_start') }}
-                then first_paid.first_paid_on
+                then lifecycle_facts.first_paid_on
             else account_quarters.quarter_start
         end as tiered_on
     from account_quarters
-    left join first_paid
-        on account_quarters.account_id = first_paid.account_id
+    left join lifecycle_facts
+        on account_quarters.account_id = lifecycle_facts.account_id
 
 ),
 

@@ -41,11 +41,7 @@ subscriptions as (
 visible_trials as (
 
     select
-        trial_id,
-        account_id,
-        product_module,
-        started_at,
-        ends_at,
+        *,
         cast(started_at as date) as started_on
     from trials
     where {{ is_visible_at_as_of('started_at') }}

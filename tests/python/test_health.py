@@ -11,10 +11,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import query, refresh
+import builds
+from builds import EARLY_AS_OF, XS_AS_OF
+from conftest import query, shared_build
 
-XS_AS_OF = dt.date(2026, 6, 30)
-EARLY_AS_OF = XS_AS_OF - dt.timedelta(days=30)
 # The daily part of the health grid (health_daily_history_days = 90) of both
 # builds covers EARLY_AS_OF - 59 .. EARLY_AS_OF. A row's change columns
 # compare it with the previous grid date, so rows whose previous day is in
@@ -32,26 +32,11 @@ def _health_rows(warehouse: Path, first: dt.date, last: dt.date) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def xs_two_builds(tmp_path_factory) -> dict:
+def xs_two_builds(background_builds) -> dict:
     """The XS demo (data up to 2026-06-29) built twice: as of 2026-05-31,
-    when a month of its data is still in the future, and as of 2026-06-30."""
-    from b2b_ops.demo_data import generate
-
-    root = tmp_path_factory.mktemp("health_pit")
-    landing = root / "landing"
-    generate(
-        size="XS",
-        seed=11,
-        as_of=XS_AS_OF,
-        landing_dir=landing,
-        truth_dir=root / "truth",
-        file_format="csv",
-        dirty_rate=0.0,
-    )
-    early, late = root / "early.duckdb", root / "late.duckdb"
-    refresh(landing, EARLY_AS_OF, early)
-    refresh(landing, XS_AS_OF, late)
-    return {"early": early, "late": late}
+    when a month of its data is still in the future, and as of 2026-06-30
+    (builds.health_job)."""
+    return shared_build(background_builds, builds.health_job)
 
 
 def test_health_rows_do_not_change_when_later_data_arrives(xs_two_builds):

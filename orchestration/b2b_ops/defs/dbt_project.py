@@ -62,8 +62,11 @@ def is_stale(project: DbtProject) -> bool:
     return any(path.stat().st_mtime > parsed_at for path in inputs if path.exists())
 
 
+# Dagster's manifest and its runs' artifacts live in target/dagster/, apart
+# from what dbt run by hand (or make conventions) writes into target/, so one
+# never reads the other's half-written files.
 DBT_PROJECT = DbtProject(
-    project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR, target_path=dbt_target_path()
+    project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR, target_path=dbt_target_path() / "dagster"
 )
 # Parsed only when the manifest is missing or older than the project, in
 # every process that loads the definitions (the CLI, `dagster dev` and its

@@ -41,6 +41,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if needs(item):
             item.add_marker(pytest.mark.slow)
+    # The modules that use no shared build run first, while the background
+    # makes the shared ones; a module stays in one piece (its fixtures are
+    # set up once).
+    late = {item.module for item in items if needs(item)}
+    items.sort(key=lambda item: item.module in late)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -4,14 +4,13 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-SIZE ?= S
-SEED ?= 42
 PYTEST_ARGS ?=
-UI_PORT ?= 3000
+# SIZE, SEED (make demo, make benchmark), UI_PORT and DOCS_PORT are optional:
+# the commands' own defaults apply (size S, seed 42, ports 3000 and 8080).
 # Runs started by make demo/build are recorded here, so `make ui` shows them.
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 
-.PHONY: setup browser demo build test reliability ui benchmark clean lint lint-fix
+.PHONY: setup browser demo build test test-fast reliability ui benchmark clean lint lint-fix
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,14 +24,20 @@ browser: ## Debian's chromium for the UI test (installed when running as root, a
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
 		echo "note: chromium not installed; the browser test will be skipped"
 
-demo: setup ## generate demo data, full refresh, print the summary
-	$(BIN)/b2b-ops demo --size $(SIZE) --seed $(SEED)
+# demo and build print progress, a few warning lines and the summary; the
+# full Dagster and dbt log goes to a file beside the warehouse, whose path
+# they print. B2B_OPS_LOG_LEVEL=debug shows the full log as well.
+demo: setup ## generate demo data, full refresh, print the summary and what to do next
+	@$(BIN)/b2b-ops demo $(if $(SIZE),--size $(SIZE)) $(if $(SEED),--seed $(SEED))
 
 build: setup ## full refresh from $$B2B_OPS_LANDING_DIR at $$B2B_OPS_AS_OF_DATE
-	$(BIN)/b2b-ops build
+	@$(BIN)/b2b-ops build
 
 test: setup browser ## every test: dbt unit tests, data tests and pytest
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: setup ## the tests that build no warehouse (not slow, not reliability): a few minutes
+	$(BIN)/python -m pytest -m "not slow and not reliability" $(PYTEST_ARGS)
 
 # The long crash, fuzz and structural-break tests (demo size S, more kills and
 # fuzz examples than `make test`), then the table of what they tried.
@@ -43,12 +48,12 @@ reliability: setup ## long reliability tests (about 20 minutes); prints a table 
 		$(BIN)/python -m pytest -m reliability $(PYTEST_ARGS); status=$$?; \
 		$(BIN)/python tests/python/reliability.py $(RELIABILITY_REPORT); exit $$status
 
-ui: setup ## the Dagster UI on 127.0.0.1:$(UI_PORT) with the project loaded
+ui: setup ## the Dagster UI on 127.0.0.1 (port UI_PORT, else 3000) with the project loaded
 	mkdir -p $(DAGSTER_HOME) && cp -n orchestration/dagster.yaml $(DAGSTER_HOME)/
-	$(BIN)/dagster dev -m b2b_ops.definitions -h 127.0.0.1 -p $(UI_PORT)
+	$(BIN)/dagster dev -m b2b_ops.definitions -h 127.0.0.1 $(if $(UI_PORT),-p $(UI_PORT))
 
 benchmark: setup ## time generate + load + build at SIZE (prints figures)
-	$(BIN)/python -m b2b_ops.dev.benchmark --size $(SIZE)
+	$(BIN)/python -m b2b_ops.dev.benchmark $(if $(SIZE),--size $(SIZE))
 
 clean: ## remove generated data, the warehouse and dbt's output
 	rm -rf data warehouse target logs .dagster
@@ -56,8 +61,6 @@ clean: ## remove generated data, the warehouse and dbt's output
 # Conventions, slim CI and the docs site.
 STATE_DIR ?= .state/main
 BASE_REF ?= main
-DOCS_PORT ?= 8080
-WAREHOUSE_FILE = $${B2B_OPS_WAREHOUSE:-warehouse/b2b_ops.duckdb}
 
 .PHONY: conventions slim-ci-baseline slim-ci docs
 
@@ -70,13 +73,11 @@ slim-ci-baseline: setup ## build $(BASE_REF)'s dbt project on the hand-made fixt
 	$(BIN)/python -m b2b_ops.dev.slim_ci --state-dir $(STATE_DIR) --project-dir $(STATE_DIR)/source baseline
 	rm -rf $(STATE_DIR)/source
 
-slim-ci: setup ## build and test only what changed since the baseline, and what depends on it
+slim-ci: setup ## build and test only what changed since the baseline; ends with the list of what it ran
 	$(BIN)/python -m b2b_ops.dev.slim_ci --state-dir $(STATE_DIR) run
 
-docs: setup ## dbt docs of the built warehouse (lineage, columns, exposures) on 127.0.0.1:$(DOCS_PORT)
-	@test -f "$(WAREHOUSE_FILE)" || { echo "make docs: no warehouse at $(WAREHOUSE_FILE): run make demo or make build first"; exit 1; }
-	$(BIN)/dbt docs generate --profiles-dir .
-	$(BIN)/dbt docs serve --profiles-dir . --host 127.0.0.1 --port $(DOCS_PORT) --no-browser
+docs: setup ## dbt docs of the built warehouse (lineage, columns, exposures) on 127.0.0.1 (port DOCS_PORT, else 8080)
+	$(BIN)/b2b-ops docs --host 127.0.0.1 $(if $(DOCS_PORT),--port $(DOCS_PORT))
 
 # What `make lint` checks; narrow it to one file with LINT_SQL=models/x.sql.
 LINT_SQL ?= models tests

@@ -2,24 +2,17 @@
     asset, between two dbt runs. Run at the start of every dbt invocation,
     this creates it empty when it does not exist yet, so `dbt build` also
     works on its own (account_segments is then empty until the
-    segmentation runs). -#}
+    segmentation runs). Its columns and types are the ones the source
+    declares (models/staging/ml/_ml__sources.yml), the same the Python
+    writer reads. -#}
 {% macro ensure_segmentation_table() %}
-    create schema if not exists ml;
-    create table if not exists ml.account_clusters (
-        account_id {{ dbt.type_string() }},
-        cluster_id integer,
-        cluster_label {{ dbt.type_string() }},
-        r_score double,
-        f_score double,
-        m_score double,
-        annual_arpu double,
-        logins_last_30d double,
-        usage_trend double,
-        tickets_last_90d double,
-        model_run_id {{ dbt.type_string() }},
-        features_used {{ dbt.type_string() }},
-        k integer,
-        silhouette double,
-        trained_at {{ dbt.type_timestamp() }}
-    );
+    {%- if execute %}
+        {%- set output = graph.sources['source.' ~ project_name ~ '.ml.account_clusters'] %}
+        create schema if not exists {{ output.schema }};
+        create table if not exists {{ output.schema }}.{{ output.identifier }} (
+            {%- for column in output.columns.values() %}
+            {{ column.name }} {{ column.data_type }}{{ "," if not loop.last }}
+            {%- endfor %}
+        );
+    {%- endif %}
 {% endmacro %}

@@ -1,90 +1,169 @@
-"""Command line: `b2b-ops demo|build|load|generate|summary` (the Makefile calls it)."""
+"""b2b-ops: the warehouse's command line (the Makefile calls it).
+
+Settings come from the environment (B2B_OPS_LANDING_DIR, B2B_OPS_AS_OF_DATE,
+B2B_OPS_WAREHOUSE, ...; see b2b_ops.settings)."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
+import json
+import subprocess
 import sys
 import time
 
-from b2b_ops import settings as run_settings
-from b2b_ops.landing import StructuralBreakError, load_landing
-from b2b_ops.pipeline import RefreshFailedError, run_refresh
-from b2b_ops.summary import print_summary
+from b2b_ops.dbt_runner import dbt_executable, project_arguments
+from b2b_ops.landing import StructuralBreakError, describe, load_landing
+from b2b_ops.refresh import RefreshFailedError, run_refresh
+from b2b_ops.settings import (
+    DEFAULT_LANDING_DIR,
+    DEFAULT_TRUTH_DIR,
+    PROJECT_DIR,
+    Settings,
+    SettingsError,
+    from_environment,
+    resolved,
+)
+from b2b_ops.summary import summary_text
 
 DEMO_DIRTY_RATE = 0.002
 
 
-def _progress(message: str) -> None:
-    print(f"==> {message}", file=sys.stderr, flush=True)
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
-def refresh(settings: run_settings.Settings) -> None:
+def next_steps(settings: Settings) -> list[str]:
+    """What to do after a refresh: where BI tools read, and the make targets that show more."""
+    steps = [
+        ("BI tools read", f"{settings.published_path} (open it read-only)"),
+        ("make ui", "the Dagster UI with this run, on http://127.0.0.1:3000"),
+        ("make docs", "the dbt docs (lineage, columns), on http://127.0.0.1:8080"),
+    ]
+    if makefile_has_target("bi"):
+        steps.append(("make bi", "dashboards on the published copy"))
+    return ["Next", *(f"  {command:<15}{what}" for command, what in steps)]
+
+
+def makefile_has_target(name: str) -> bool:
+    makefile = PROJECT_DIR / "Makefile"
+    return makefile.exists() and any(
+        line.startswith(f"{name}:") for line in makefile.read_text().splitlines()
+    )
+
+
+def refresh(settings: Settings) -> None:
     """The full refresh, as the Dagster job `refresh` (the one the schedules
     run): land every file, build and test every model, segment, publish."""
     started = time.perf_counter()
-    _progress(
-        f"refreshing from {settings.landing_dir} as of {settings.as_of_date} "
-        f"into {settings.warehouse_path} (Dagster job `refresh`, in process)"
+    _say(
+        f"b2b-ops refresh: {settings.landing_path} as of {settings.as_of} "
+        f"into {settings.warehouse_path}"
     )
-    run_refresh(settings)
-    _progress(
-        f"refresh finished in {time.perf_counter() - started:.0f}s; "
-        f"BI tools read {settings.published_path}"
-    )
-    print_summary(settings)
+    report = run_refresh(settings, verbose=settings.is_verbose)
+    _say(f"  {'done':<10}in {time.perf_counter() - started:.0f} s")
+    for line in report.warnings:
+        _say(line)
+    print(summary_text(settings.warehouse_path, settings.as_of))
+    print()
+    print("\n".join([*next_steps(settings), f"  {'full log':<15}{report.log_path}"]))
 
 
-def generate_demo_data(
-    size: str, seed: int, dirty_rate: float, settings: run_settings.Settings
-) -> None:
+def generate_demo_data(size: str, seed: int, dirty_rate: float, settings: Settings) -> None:
     from b2b_ops.demo_data import generate
 
-    _progress(f"generating demo data: size {size}, seed {seed}, as of {settings.as_of_date}")
-    generate(
-        size=size,
-        seed=seed,
-        as_of=settings.as_of_date,
-        landing_dir=run_settings.DEFAULT_LANDING_DIR,
-        truth_dir=run_settings.DEFAULT_TRUTH_DIR,
-        file_format="csv",
-        dirty_rate=dirty_rate,
+    started = time.perf_counter()
+    # The generator prints a line per table; the landing progress says the same.
+    with contextlib.redirect_stderr(io.StringIO()):
+        manifest = generate(
+            size=size,
+            seed=seed,
+            as_of=settings.as_of,
+            landing_dir=DEFAULT_LANDING_DIR,
+            truth_dir=DEFAULT_TRUTH_DIR,
+            file_format="csv",
+            dirty_rate=dirty_rate,
+        )
+    rows = sum(int(table["rows"]) for table in manifest["tables"].values())
+    _say(
+        f"b2b-ops demo: generated size {size}, seed {seed}: {rows:,} rows in "
+        f"{len(manifest['tables'])} files under {DEFAULT_LANDING_DIR} "
+        f"({time.perf_counter() - started:.0f} s)"
     )
+
+
+def load(settings: Settings) -> None:
+    for result in load_landing(
+        settings.landing_path, settings.warehouse_path, memory_limit=settings.duckdb_memory_limit
+    ):
+        _say(describe(result, settings.landing_path))
+
+
+def docs(settings: Settings, host: str, port: int) -> int:
+    """dbt docs of the built warehouse, served on host:port."""
+    if not settings.warehouse_path.exists():
+        _say(f"error: no warehouse at {settings.warehouse_path}: run make demo or make build first")
+        return 1
+    common = project_arguments(PROJECT_DIR)
+    vars_argument = ["--vars", json.dumps(settings.vars_for_dbt())]
+    generated = subprocess.run(
+        [dbt_executable(), "docs", "generate", *common, *vars_argument], cwd=PROJECT_DIR
+    )
+    if generated.returncode != 0:
+        return generated.returncode
+    served = subprocess.run(
+        [dbt_executable(), "docs", "serve", *common, "--host", host, "--port", str(port)]
+        + ["--no-browser"],
+        cwd=PROJECT_DIR,
+    )
+    return served.returncode
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="b2b-ops", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    demo = commands.add_parser("demo", help="generate demo data into data/demo, then build")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="command")
+    verbose = argparse.ArgumentParser(add_help=False)
+    verbose.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="show the full Dagster and dbt log too (same as B2B_OPS_LOG_LEVEL=debug)",
+    )
+    demo = commands.add_parser(
+        "demo", parents=[verbose], help="generate demo data into data/demo, then refresh from it"
+    )
     demo.add_argument("--size", default="S", choices=["XS", "S", "M", "L"])
     demo.add_argument("--seed", type=int, default=42)
     demo.add_argument("--dirty-rate", type=float, default=DEMO_DIRTY_RATE)
-    commands.add_parser("build", help="full refresh from $B2B_OPS_LANDING_DIR")
+    commands.add_parser("build", parents=[verbose], help="full refresh from $B2B_OPS_LANDING_DIR")
     commands.add_parser("load", help="only land the files into the raw schema")
-    commands.add_parser("summary", help="print the summary of the last build")
+    commands.add_parser("summary", help="print the summary of the last refresh")
+    serve = commands.add_parser("docs", help="serve the dbt docs of the built warehouse")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
+    overrides = {"log_level": "debug"} if getattr(arguments, "verbose", False) else {}
+    if arguments.command == "demo":
+        overrides["landing_dir"] = str(DEFAULT_LANDING_DIR)
     try:
-        settings = run_settings.from_environment()
+        settings = resolved(from_environment(**overrides))
         if arguments.command == "demo":
             generate_demo_data(arguments.size, arguments.seed, arguments.dirty_rate, settings)
-            settings = run_settings.Settings(
-                landing_dir=run_settings.DEFAULT_LANDING_DIR,
-                warehouse_path=settings.warehouse_path,
-                as_of_date=settings.as_of_date,
-                dbt_vars=settings.dbt_vars,
-                publish_dir=settings.publish_dir,
-            )
             refresh(settings)
         elif arguments.command == "build":
             refresh(settings)
         elif arguments.command == "load":
-            load_landing(settings.landing_dir, settings.warehouse_path)
+            load(settings)
         elif arguments.command == "summary":
-            print_summary(settings)
-    except (run_settings.SettingsError, StructuralBreakError, RefreshFailedError) as error:
+            print(summary_text(settings.warehouse_path, settings.as_of))
+        elif arguments.command == "docs":
+            return docs(settings, arguments.host, arguments.port)
+    except (SettingsError, StructuralBreakError, RefreshFailedError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0

@@ -1,11 +1,33 @@
-"""Where dbt is: the executable installed beside this Python (dagster-dbt runs it)."""
+"""How the project runs dbt: the executable beside this Python, and the vars
+that carry the connection (profiles.yml reads the warehouse file and
+DuckDB's memory cap from them, so no process environment is changed)."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
+# The dbt vars profiles.yml reads, with the environment variable each comes from.
+CONNECTION_VARS = {
+    "b2b_ops_warehouse": "B2B_OPS_WAREHOUSE",
+    "b2b_ops_duckdb_memory_limit": "B2B_OPS_DUCKDB_MEMORY_LIMIT",
+}
+
 
 def dbt_executable() -> str:
     """The dbt installed beside this Python (the project's virtual environment)."""
     return str(Path(sys.executable).with_name("dbt"))
+
+
+def project_arguments(project_dir: Path, target_path: Path | None = None) -> list[str]:
+    """dbt's arguments for a project whose profiles.yml sits in it, and its artifacts folder."""
+    arguments = ["--project-dir", str(project_dir), "--profiles-dir", str(project_dir)]
+    return arguments + (["--target-path", str(target_path)] if target_path else [])
+
+
+def connection_vars(warehouse: Path | str, memory_limit: str) -> dict[str, str]:
+    """The dbt vars that point the profile at a warehouse file with a memory cap."""
+    return {
+        "b2b_ops_warehouse": str(warehouse),
+        "b2b_ops_duckdb_memory_limit": memory_limit,
+    }

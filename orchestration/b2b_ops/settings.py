@@ -1,7 +1,19 @@
-"""Run settings, resolved once from environment variables with defaults.
+"""The run settings: the one module that reads the environment, and the one
+place that holds every default.
 
-The environment variables are a public interface (see the data contract):
-B2B_OPS_LANDING_DIR, B2B_OPS_AS_OF_DATE, B2B_OPS_WAREHOUSE, B2B_OPS_VARS.
+`from_environment()` builds them once into a Dagster resource, `Settings`,
+that the assets, the schedules and the sensor receive. A variable that is
+set becomes an `EnvVar` (Dagster reads it again in the process that runs
+the job, and the UI shows where the value comes from); an unset one takes
+the default declared on the field below. No code writes the environment:
+dbt gets the warehouse file and DuckDB's memory cap as vars (see
+`dbt_runner.connection_vars` and profiles.yml).
+
+The environment variables are a public interface (see the README):
+B2B_OPS_LANDING_DIR, B2B_OPS_AS_OF_DATE, B2B_OPS_WAREHOUSE, B2B_OPS_VARS,
+B2B_OPS_PUBLISH_DIR, B2B_OPS_DUCKDB_MEMORY_LIMIT, B2B_OPS_QUALITY_SUITES_DIR,
+B2B_OPS_DAILY_REFRESH_CRON, B2B_OPS_QUARTERLY_RETIERING_CRON and
+B2B_OPS_LOG_LEVEL.
 """
 
 from __future__ import annotations
@@ -9,45 +21,137 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from dagster import ConfigurableResource, EnvVar
+from pydantic import Field
+
+from b2b_ops.dbt_runner import CONNECTION_VARS, connection_vars
+from b2b_ops.quality.suites import SUITES_DIR
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-DEFAULT_LANDING_DIR = PROJECT_DIR / "data" / "demo" / "landing"
-DEFAULT_TRUTH_DIR = PROJECT_DIR / "data" / "demo" / "ground_truth"
-DEFAULT_WAREHOUSE = PROJECT_DIR / "warehouse" / "b2b_ops.duckdb"
+DEMO_DIR = PROJECT_DIR / "data" / "demo"
+DEFAULT_LANDING_DIR = DEMO_DIR / "landing"
+DEFAULT_TRUTH_DIR = DEMO_DIR / "ground_truth"
 PUBLISHED_FILE_NAME = "b2b_ops.duckdb"
+LOG_LEVELS = ("info", "debug")
+
+# Each setting's environment variable.
+VARIABLES = {
+    "landing_dir": "B2B_OPS_LANDING_DIR",
+    "as_of_date": "B2B_OPS_AS_OF_DATE",
+    "warehouse": "B2B_OPS_WAREHOUSE",
+    "dbt_vars": "B2B_OPS_VARS",
+    "publish_dir": "B2B_OPS_PUBLISH_DIR",
+    "duckdb_memory_limit": "B2B_OPS_DUCKDB_MEMORY_LIMIT",
+    "quality_suites_dir": "B2B_OPS_QUALITY_SUITES_DIR",
+    "daily_refresh_cron": "B2B_OPS_DAILY_REFRESH_CRON",
+    "quarterly_retiering_cron": "B2B_OPS_QUARTERLY_RETIERING_CRON",
+    "log_level": "B2B_OPS_LOG_LEVEL",
+}
 
 
 class SettingsError(ValueError):
     """A setting has a value the project cannot use; the message says which and how to fix it."""
 
 
-@dataclass(frozen=True)
-class Settings:
-    landing_dir: Path
-    warehouse_path: Path
-    as_of_date: dt.date
-    dbt_vars: dict = field(default_factory=dict)
-    publish_dir: Path | None = None
+class Settings(ConfigurableResource):
+    """Where a refresh reads and writes, the date it computes at, and the knobs
+    around it. Fields hold the text of the environment variable (or the
+    default); the properties below parse it."""
+
+    landing_dir: str = Field(
+        default=str(DEFAULT_LANDING_DIR),
+        description="B2B_OPS_LANDING_DIR: landing folder, <system>/<table>.csv|parquet",
+    )
+    as_of_date: str = Field(
+        default="", description="B2B_OPS_AS_OF_DATE: YYYY-MM-DD; empty means today (UTC)"
+    )
+    warehouse: str = Field(
+        default=str(PROJECT_DIR / "warehouse" / "b2b_ops.duckdb"),
+        description="B2B_OPS_WAREHOUSE: the DuckDB file the refresh builds",
+    )
+    dbt_vars: str = Field(
+        default="", description="B2B_OPS_VARS: dbt vars (YAML or JSON) over dbt_project.yml's"
+    )
+    publish_dir: str = Field(
+        default="",
+        description="B2B_OPS_PUBLISH_DIR: folder of the read-only copy; empty means "
+        "published/ beside the warehouse",
+    )
+    duckdb_memory_limit: str = Field(
+        default="8GB", description="B2B_OPS_DUCKDB_MEMORY_LIMIT: DuckDB's memory cap"
+    )
+    quality_suites_dir: str = Field(
+        default=str(SUITES_DIR),
+        description="B2B_OPS_QUALITY_SUITES_DIR: Great Expectations suites (landing/, marts/)",
+    )
+    daily_refresh_cron: str = Field(
+        default="0 6 * * *", description="B2B_OPS_DAILY_REFRESH_CRON: daily_refresh (UTC)"
+    )
+    quarterly_retiering_cron: str = Field(
+        default="0 5 1 1,4,7,10 *",
+        description="B2B_OPS_QUARTERLY_RETIERING_CRON: quarterly_retiering (UTC)",
+    )
+    log_level: str = Field(
+        default="info",
+        description="B2B_OPS_LOG_LEVEL: info (progress and summary) or debug (the full log)",
+    )
+
+    @property
+    def landing_path(self) -> Path:
+        return _path(self.landing_dir)
+
+    @property
+    def warehouse_path(self) -> Path:
+        return _path(self.warehouse)
+
+    @property
+    def as_of(self) -> dt.date:
+        return parse_as_of_date(self.as_of_date)
 
     @property
     def published_path(self) -> Path:
         """The read-only copy of the marts that BI tools open."""
-        directory = self.publish_dir or self.warehouse_path.parent / "published"
-        return directory / PUBLISHED_FILE_NAME
+        folder = _path(self.publish_dir) if self.publish_dir.strip() else None
+        return (folder or self.warehouse_path.parent / "published") / PUBLISHED_FILE_NAME
+
+    @property
+    def suites_path(self) -> Path:
+        return _path(self.quality_suites_dir)
+
+    @property
+    def is_verbose(self) -> bool:
+        level = self.log_level.strip().lower()
+        if level not in LOG_LEVELS:
+            raise SettingsError(
+                f"B2B_OPS_LOG_LEVEL={self.log_level!r}: use one of {', '.join(LOG_LEVELS)}"
+            )
+        return level == "debug"
 
     def vars_for_dbt(self) -> dict:
-        """The --vars dict for dbt: user vars on top, the as-of date always set."""
-        merged = dict(self.dbt_vars)
-        merged["as_of_date"] = self.as_of_date.isoformat()
-        return merged
+        """dbt's --vars: the user's vars, the as-of date, and the connection
+        (the warehouse file and the memory cap, which profiles.yml reads)."""
+        return {
+            **parse_vars(self.dbt_vars),
+            "as_of_date": self.as_of.isoformat(),
+            **connection_vars(self.warehouse_path, self.duckdb_memory_limit),
+        }
+
+    def check(self) -> Settings:
+        """Parse every setting once, so a bad value fails before any work starts."""
+        self.vars_for_dbt()
+        _ = self.is_verbose
+        return self
+
+
+def _path(text: str) -> Path:
+    return Path(text.strip()).expanduser().resolve()
 
 
 def parse_as_of_date(text: str | None) -> dt.date:
-    if not text:
+    if not text or not text.strip():
         return dt.datetime.now(dt.UTC).date()
     try:
         return dt.date.fromisoformat(text.strip())
@@ -74,32 +178,37 @@ def parse_vars(text: str | None) -> dict:
         )
     if "as_of_date" in parsed:
         raise SettingsError("set the as-of date with B2B_OPS_AS_OF_DATE, not in B2B_OPS_VARS")
+    taken = sorted(set(parsed) & set(CONNECTION_VARS))
+    if taken:
+        raise SettingsError(
+            f"B2B_OPS_VARS sets {taken[0]}, which the project sets from "
+            f"{CONNECTION_VARS[taken[0]]}: set that variable instead"
+        )
     return parsed
 
 
-def _path_from_env(name: str, default: Path | None) -> Path | None:
-    value = os.environ.get(name, "").strip()
-    return Path(value).expanduser().resolve() if value else default
-
-
-def from_environment() -> Settings:
-    return Settings(
-        landing_dir=_path_from_env("B2B_OPS_LANDING_DIR", DEFAULT_LANDING_DIR),
-        warehouse_path=_path_from_env("B2B_OPS_WAREHOUSE", DEFAULT_WAREHOUSE),
-        as_of_date=parse_as_of_date(os.environ.get("B2B_OPS_AS_OF_DATE")),
-        dbt_vars=parse_vars(os.environ.get("B2B_OPS_VARS")),
-        publish_dir=_path_from_env("B2B_OPS_PUBLISH_DIR", None),
-    )
-
-
-def to_environment(settings: Settings) -> dict[str, str]:
-    """The environment variables that reproduce these settings in another step or process."""
-    environment = {
-        "B2B_OPS_LANDING_DIR": str(settings.landing_dir),
-        "B2B_OPS_WAREHOUSE": str(settings.warehouse_path),
-        "B2B_OPS_AS_OF_DATE": settings.as_of_date.isoformat(),
-        "B2B_OPS_VARS": json.dumps(settings.dbt_vars) if settings.dbt_vars else "",
+def from_environment(**overrides: str) -> Settings:
+    """The settings from the environment: a set variable as an EnvVar, an
+    unset (or blank) one as the field's default; `overrides` replace both."""
+    values: dict[str, str | EnvVar] = {
+        field: EnvVar(variable)
+        for field, variable in VARIABLES.items()
+        if os.environ.get(variable, "").strip()
     }
-    if settings.publish_dir:
-        environment["B2B_OPS_PUBLISH_DIR"] = str(settings.publish_dir)
-    return environment
+    return Settings(**{**values, **overrides})
+
+
+def resolved(settings: Settings) -> Settings:
+    """The settings with every EnvVar read, checked (raises SettingsError)."""
+    return settings.process_config_and_initialize().check()
+
+
+def dagster_home() -> Path | None:
+    """$DAGSTER_HOME, where Dagster records runs (make sets it), or None."""
+    home = os.environ.get("DAGSTER_HOME", "").strip()
+    return Path(home) if home else None
+
+
+def dbt_target_path() -> Path:
+    """dbt's artifacts folder: $DBT_TARGET_PATH (dbt's own variable), else target/."""
+    return Path(os.environ.get("DBT_TARGET_PATH", "").strip() or "target")

@@ -1,40 +1,102 @@
-"""Shared fixtures: the project's paths and a warehouse built from the
-hand-written landing folder (tests/fixtures/landing_handmade)."""
+"""Shared fixtures: the project's paths, running b2b-ops as `make build`
+does, and the builds several tests share (the hand-made landing folder, the
+demo, the health test's XS pair, the fresh clone), made in the background
+while other tests run (builds.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import subprocess
-import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from b2b_ops.dev import slim_ci
+import builds
 from b2b_ops.settings import PROJECT_DIR
+from builds import CLI, DEMO_AS_OF, HANDMADE_AS_OF, HANDMADE_LANDING, cli_environment
 
-# The same fixture and as-of date slim CI builds its baseline on.
-HANDMADE_LANDING = PROJECT_DIR / slim_ci.HANDMADE_LANDING
-HANDMADE_AS_OF = slim_ci.HANDMADE_AS_OF
-CLI = str(Path(sys.executable).with_name("b2b-ops"))
+__all__ = ["CLI", "DEMO_AS_OF", "HANDMADE_AS_OF", "HANDMADE_LANDING", "PROJECT_DIR"]
+
+# The fixtures that stand for a shared build, with the job that makes it. A
+# test using one is slow, whatever its module says, so `make test-fast` (not
+# slow) runs no build.
+BUILD_FIXTURES: dict[str, Callable[[Path], builds.Job]] = {
+    "handmade_build": builds.handmade_job,
+    "demo_build": builds.demo_job,
+    "xs_two_builds": builds.health_job,
+    "fresh_clone": builds.fresh_clone_job,
+}
+
+
+def needs(item: pytest.Item) -> list[Callable[[Path], builds.Job]]:
+    """The shared builds a test uses (through its fixtures, however indirectly)."""
+    return [BUILD_FIXTURES[name] for name in item.fixturenames if name in BUILD_FIXTURES]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Before -m deselects: `not slow` must leave these out.
+    for item in items:
+        if needs(item):
+            item.add_marker(pytest.mark.slow)
+    # The modules that use no shared build run first, while the background
+    # makes the shared ones; a module stays in one piece (its fixtures are
+    # set up once).
+    late = {item.module for item in items if needs(item)}
+    items.sort(key=lambda item: item.module in late)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def background_builds(request, tmp_path_factory) -> Iterator[dict]:
+    """Every shared build the selected tests need, started now, in the order they need them."""
+    jobs = {
+        make_job: make_job(tmp_path_factory.mktemp(make_job.__name__.removesuffix("_job")))
+        for make_job in BUILD_FIXTURES.values()
+    }
+    queue = list(
+        dict.fromkeys(make_job for item in request.session.items for make_job in needs(item))
+    )
+    runner = builds.BackgroundBuilds([jobs[make_job] for make_job in queue])
+    runner.start()
+    yield {"runner": runner, "jobs": jobs}
+    runner.stop()
+
+
+def shared_build(background_builds: dict, make_job: Callable[[Path], builds.Job]) -> dict:
+    return background_builds["runner"].outcome(background_builds["jobs"][make_job])
 
 
 def run_cli(arguments: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     """Run the b2b-ops command as `make build` does, capturing its output."""
-    # Without DAGSTER_HOME the run uses a throwaway Dagster instance, so
-    # tests never write into the repo's .dagster (make exports it).
-    inherited = {name: value for name, value in os.environ.items() if name != "DAGSTER_HOME"}
     return subprocess.run(
         [CLI, *arguments],
         cwd=PROJECT_DIR,
-        env={**inherited, **env},
+        env=cli_environment(**env),
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def refresh(
+    landing: Path, as_of: dt.date, warehouse: Path, **env: str
+) -> subprocess.CompletedProcess:
+    """`make build` of a landing folder at an as-of date into a warehouse;
+    `env` adds variables (e.g. DAGSTER_HOME). Asserts it succeeded."""
+    step = builds.build_step(landing, as_of, warehouse, **env)
+    result = subprocess.run(
+        step.command, cwd=step.cwd, env=step.env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result
+
+
+def log_path(stdout: str) -> Path:
+    """The log file a refresh names at the end of its output."""
+    [line] = [line for line in stdout.splitlines() if line.strip().startswith("full log")]
+    return Path(line.split(maxsplit=2)[2])
 
 
 def query(warehouse: Path, sql: str) -> list[tuple]:
@@ -43,64 +105,26 @@ def query(warehouse: Path, sql: str) -> list[tuple]:
 
 
 @pytest.fixture(scope="session")
-def handmade_build(tmp_path_factory) -> dict:
-    """`make build` on the hand-written landing folder, as of 2025-06-30."""
-    warehouse = tmp_path_factory.mktemp("handmade") / "warehouse.duckdb"
-    result = run_cli(
-        ["build"],
-        {
-            "B2B_OPS_LANDING_DIR": str(HANDMADE_LANDING),
-            "B2B_OPS_AS_OF_DATE": HANDMADE_AS_OF.isoformat(),
-            "B2B_OPS_WAREHOUSE": str(warehouse),
-        },
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+def handmade_build(background_builds) -> dict:
+    """`make build` on the hand-written landing folder, as of 2025-06-30, its
+    run recorded in a Dagster instance of its own (the UI test shows it)."""
+    build = shared_build(background_builds, builds.handmade_job)
+    [result] = build["results"]
     return {
-        "warehouse": warehouse,
-        "landing": HANDMADE_LANDING,
+        **build,
         "stdout": result.stdout,
         "stderr": result.stderr,
+        "log": log_path(result.stdout),
     }
-
-
-DEMO_AS_OF = dt.date(2026, 6, 30)
 
 
 @pytest.fixture(scope="session")
-def demo_build(tmp_path_factory) -> dict:
+def demo_build(background_builds) -> dict:
     """The demo as `make demo` makes it (size S, seed 42, its default dirty
     rate), as of 2026-06-30, built once per test session. Planted rates are
     recovered from its marts; ground truth is in its truth folder."""
-    from b2b_ops.cli import DEMO_DIRTY_RATE
-    from b2b_ops.demo_data import generate
-
-    root = tmp_path_factory.mktemp("demo_s")
-    landing, truth, warehouse = root / "landing", root / "ground_truth", root / "w.duckdb"
-    generate(
-        size="S",
-        seed=42,
-        as_of=DEMO_AS_OF,
-        landing_dir=landing,
-        truth_dir=truth,
-        file_format="csv",
-        dirty_rate=DEMO_DIRTY_RATE,
-    )
-    result = run_cli(
-        ["build"],
-        {
-            "B2B_OPS_LANDING_DIR": str(landing),
-            "B2B_OPS_AS_OF_DATE": DEMO_AS_OF.isoformat(),
-            "B2B_OPS_WAREHOUSE": str(warehouse),
-        },
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    return {
-        "landing": landing,
-        "truth": truth,
-        "warehouse": warehouse,
-        "stdout": result.stdout,
-        "as_of": DEMO_AS_OF,
-    }
+    build = shared_build(background_builds, builds.demo_job)
+    return {**build, "stdout": build["results"][-1].stdout, "as_of": DEMO_AS_OF}
 
 
 @pytest.fixture()

@@ -1,19 +1,54 @@
-"""The Dagster code location: definitions load, every dbt model is an asset
-in its folder's group, dbt tests are checks, schedules and sensors exist and
-behave. A full materialization runs in the handmade_build fixture."""
+"""The Dagster code location: definitions load (what `dg check defs` checks:
+every asset, check, job, schedule and sensor resolves), every dbt model is
+an asset in its folder's group, dbt tests are checks, the settings reach the
+schedules and the sensor. A full materialization runs in the handmade_build
+fixture."""
 
 from __future__ import annotations
-
-import json
 
 import pytest
 from dagster import DagsterInstance, RunRequest, SkipReason, build_sensor_context
 
-from b2b_ops.assets import DBT_PROJECT
-from b2b_ops.definitions import defs, new_landing_files
+from b2b_ops.definitions import defs
+from b2b_ops.defs import build_definitions
+from b2b_ops.defs.dbt_project import MANIFEST, mart_keys
+from b2b_ops.defs.sensors import new_landing_files
+from b2b_ops.settings import Settings, from_environment
 from conftest import query
 
-MANIFEST = json.loads(DBT_PROJECT.manifest_path.read_text())
+
+def test_the_code_location_loads_and_every_definition_resolves():
+    # Resolving the whole repository validates every asset, check, resource
+    # binding, job, schedule and sensor, as `dagster dev` does on load.
+    repository = defs.get_repository_def()
+    assert {job.name for job in repository.get_all_jobs()} >= {"refresh"}
+    for schedule in repository.schedule_defs:
+        assert defs.resolve_schedule_def(schedule.name).job_name == "refresh"
+    for sensor in repository.sensor_defs:
+        assert defs.resolve_sensor_def(sensor.name) is not None
+    assert {schedule.name for schedule in repository.schedule_defs} == {
+        "daily_refresh",
+        "quarterly_retiering",
+    }
+    assert {sensor.name for sensor in repository.sensor_defs} == {
+        "new_landing_files",
+        "log_refresh_failures",
+    }
+    job = defs.resolve_job_def("refresh")
+    assert job.executor_def.name == "in_process"
+    assert set(job.asset_layer.asset_graph.get_all_asset_keys()) >= set(mart_keys())
+
+
+def test_every_model_in_schema_marts_is_published():
+    published = defs.resolve_assets_def("published_marts")
+    deps = {dep.asset_key for dep in published.specs_by_key[published.key].deps}
+    marts = {
+        node["name"]
+        for node in MANIFEST["nodes"].values()
+        if node["resource_type"] == "model" and node["schema"] == "marts"
+    }
+    assert {key.path[-1] for key in deps} == marts
+    assert {"dim_accounts", "account_segments", "mart_kpi_scorecard"} <= marts
 
 
 def test_every_dbt_model_is_an_asset_in_its_folder_group():
@@ -45,29 +80,45 @@ def test_dbt_tests_are_asset_checks():
     assert any(name.startswith("unique_dim_accounts_account_id") for name in check_names)
 
 
-def test_schedules_and_sensors():
+def test_schedules_take_their_crons_from_the_settings(monkeypatch):
     assert defs.resolve_schedule_def("daily_refresh").cron_schedule == "0 6 * * *"
     assert defs.resolve_schedule_def("quarterly_retiering").cron_schedule == "0 5 1 1,4,7,10 *"
-    for name in ("new_landing_files", "log_refresh_failures"):
-        assert defs.resolve_sensor_def(name) is not None
-    job = defs.resolve_job_def("refresh")
-    assert job.executor_def.name == "in_process"
+    # As `make ui` starts them: the variables in the environment of the process.
+    monkeypatch.setenv("B2B_OPS_DAILY_REFRESH_CRON", "30 7 * * 1-5")
+    monkeypatch.setenv("B2B_OPS_QUARTERLY_RETIERING_CRON", "0 4 2 1,4,7,10 *")
+    changed = build_definitions(from_environment())
+    assert changed.resolve_schedule_def("daily_refresh").cron_schedule == "30 7 * * 1-5"
+    assert changed.resolve_schedule_def("quarterly_retiering").cron_schedule == "0 4 2 1,4,7,10 *"
 
 
-def test_new_landing_files_sensor_fires_once_per_change(tmp_path, monkeypatch):
+def test_new_landing_files_sensor_fires_once_per_change(tmp_path):
     landing = tmp_path / "landing"
     (landing / "crm").mkdir(parents=True)
     (landing / "crm" / "accounts.csv").write_text("account_id\n")
-    monkeypatch.setenv("B2B_OPS_LANDING_DIR", str(landing))
+    resources = {"settings": Settings(landing_dir=str(landing))}
+
+    def evaluate(instance, cursor=None):
+        context = build_sensor_context(instance=instance, cursor=cursor, resources=resources)
+        return new_landing_files(context)
+
     with DagsterInstance.ephemeral() as instance:
-        first = new_landing_files(build_sensor_context(instance=instance))
+        first = evaluate(instance)
         assert isinstance(first, RunRequest)
         cursor = first.run_key
-        unchanged = new_landing_files(build_sensor_context(instance=instance, cursor=cursor))
-        assert isinstance(unchanged, SkipReason)
+        assert isinstance(evaluate(instance, cursor), SkipReason)
         (landing / "crm" / "contacts.csv").write_text("contact_id\n")
-        changed = new_landing_files(build_sensor_context(instance=instance, cursor=cursor))
+        changed = evaluate(instance, cursor)
         assert isinstance(changed, RunRequest) and changed.run_key != cursor
+
+
+def test_the_sensor_reads_the_landing_folder_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("B2B_OPS_LANDING_DIR", str(tmp_path / "nowhere"))
+    sensor_settings = from_environment()
+    with DagsterInstance.ephemeral() as instance:
+        context = build_sensor_context(instance=instance, resources={"settings": sensor_settings})
+        skipped = new_landing_files(context)
+    assert isinstance(skipped, SkipReason)
+    assert str(tmp_path / "nowhere") in skipped.skip_message
 
 
 @pytest.mark.slow

@@ -14,9 +14,9 @@ import duckdb
 import pytest
 from scipy.stats import chi2_contingency, norm
 
-from b2b_ops import summary_growth
 from b2b_ops.demo_data.config import CHANNEL_CAC_USD
 from b2b_ops.settings import PROJECT_DIR
+from b2b_ops.summary import growth, section_lines
 from conftest import query
 
 # The SQL normal CDF (Abramowitz-Stegun 7.1.26) is within 1.5e-7 of the exact
@@ -228,7 +228,7 @@ def test_demo_summary_shows_the_growth_section(demo_build):
 
 def test_summary_is_empty_for_a_warehouse_without_growth_marts():
     with duckdb.connect(":memory:") as connection:
-        assert summary_growth.summary_lines(connection, dt.date(2026, 6, 30)) == []
+        assert section_lines(growth, connection, dt.date(2026, 6, 30)) == []
 
 
 @pytest.mark.parametrize(
@@ -240,4 +240,4 @@ def test_summary_is_empty_for_a_warehouse_without_growth_marts():
     ],
 )
 def test_last_full_quarter_is_the_one_before_the_as_of_quarter(as_of, expected):
-    assert summary_growth.last_full_quarter(as_of) == expected
+    assert growth.last_full_quarter(as_of) == expected

@@ -11,28 +11,16 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import query, run_cli
+import builds
+from builds import EARLY_AS_OF, XS_AS_OF
+from conftest import query, shared_build
 
-XS_AS_OF = dt.date(2026, 6, 30)
-EARLY_AS_OF = XS_AS_OF - dt.timedelta(days=30)
 # The daily part of the health grid (health_daily_history_days = 90) of both
 # builds covers EARLY_AS_OF - 59 .. EARLY_AS_OF. A row's change columns
 # compare it with the previous grid date, so rows whose previous day is in
 # both daily parts (EARLY_AS_OF - 58 onwards) must agree in every column.
 OVERLAP_DAYS = 58
 LOOKBACK_DAYS = 60  # the backtest horizon the planted-churner checks use
-
-
-def _build(landing: Path, as_of: dt.date, warehouse: Path) -> None:
-    result = run_cli(
-        ["build"],
-        {
-            "B2B_OPS_LANDING_DIR": str(landing),
-            "B2B_OPS_AS_OF_DATE": as_of.isoformat(),
-            "B2B_OPS_WAREHOUSE": str(warehouse),
-        },
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
 
 
 def _health_rows(warehouse: Path, first: dt.date, last: dt.date) -> list[tuple]:
@@ -44,26 +32,11 @@ def _health_rows(warehouse: Path, first: dt.date, last: dt.date) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def xs_two_builds(tmp_path_factory) -> dict:
+def xs_two_builds(background_builds) -> dict:
     """The XS demo (data up to 2026-06-29) built twice: as of 2026-05-31,
-    when a month of its data is still in the future, and as of 2026-06-30."""
-    from b2b_ops.demo_data import generate
-
-    root = tmp_path_factory.mktemp("health_pit")
-    landing = root / "landing"
-    generate(
-        size="XS",
-        seed=11,
-        as_of=XS_AS_OF,
-        landing_dir=landing,
-        truth_dir=root / "truth",
-        file_format="csv",
-        dirty_rate=0.0,
-    )
-    early, late = root / "early.duckdb", root / "late.duckdb"
-    _build(landing, EARLY_AS_OF, early)
-    _build(landing, XS_AS_OF, late)
-    return {"early": early, "late": late}
+    when a month of its data is still in the future, and as of 2026-06-30
+    (builds.health_job)."""
+    return shared_build(background_builds, builds.health_job)
 
 
 def test_health_rows_do_not_change_when_later_data_arrives(xs_two_builds):
@@ -200,7 +173,7 @@ def test_summary_shows_the_backtest(demo_build):
 
 
 def test_summary_is_empty_without_the_health_marts():
-    from b2b_ops.summary_health import summary_lines
+    from b2b_ops.summary import health, section_lines
 
     with duckdb.connect(":memory:") as connection:
-        assert summary_lines(connection, XS_AS_OF) == []
+        assert section_lines(health, connection, XS_AS_OF) == []

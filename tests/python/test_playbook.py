@@ -16,8 +16,8 @@ from pathlib import Path
 
 import duckdb
 
-from b2b_ops import summary_playbook
 from b2b_ops.settings import PROJECT_DIR
+from b2b_ops.summary import playbook, section_lines
 from conftest import query
 
 DBT = str(Path(sys.executable).with_name("dbt"))
@@ -73,7 +73,7 @@ def test_scorecard_has_months_the_latest_quarter_and_year(demo_build):
 
 def test_summary_is_empty_without_the_marts():
     with duckdb.connect(":memory:") as connection:
-        assert summary_playbook.summary_lines(connection, dt.date(2026, 6, 30)) == []
+        assert section_lines(playbook, connection, dt.date(2026, 6, 30)) == []
 
 
 def _project_copy(target: Path) -> Path:

@@ -38,14 +38,15 @@ from reliability import SCALE, Build
 
 pytestmark = [pytest.mark.slow, pytest.mark.reliability]
 
-# Each stage: a line the refresh prints when the stage begins, and the
+# Each stage: a line of the refresh's progress printed when the stage is under
+# way (dbt: a quarter of its models built, so dbt itself is running), and the
 # longest random delay after it at the long level (roughly the stage's length
 # at demo size S).
 STAGES = {
-    "landing": ("land_files - STEP_START", 3.0),
-    "dbt": ("START sql table model", 25.0),
-    "segmentation": ("ml__account_clusters - STEP_START", 3.0),
-    "publishing": ("published_marts - STEP_START", 1.0),
+    "landing": ("  landing   checking and reading the files", 3.0),
+    "dbt": (" built", 25.0),
+    "segmentation": ("  checks    marts:", 3.0),
+    "publishing": ("  publish   copying the marts", 1.0),
 }
 FAST_KILLS = ("landing", "dbt", "publishing")
 KILL_SEED = int(os.environ.get("B2B_OPS_RELIABILITY_SEED", "7"))

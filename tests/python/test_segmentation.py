@@ -1,11 +1,22 @@
-"""K-means segmentation on hand-made accounts whose clusters are obvious."""
+"""K-means segmentation on hand-made accounts whose clusters are obvious, and
+the typed output it writes whatever the number of customers."""
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
+
+import duckdb
 import numpy as np
 import pandas as pd
+import pytest
 
-from b2b_ops.segmentation import FEATURES, segment_accounts, stability
+from b2b_ops.defs.segments import segmentation_metadata
+from b2b_ops.segments.kmeans import FEATURES, ONE_SEGMENT_LABEL, segment_accounts, stability
+from b2b_ops.segments.output import cluster_rows, declared_columns, write_clusters
+from conftest import HANDMADE_AS_OF, HANDMADE_LANDING, query, refresh
+
+TRAINED_AT = dt.datetime(2025, 6, 30, 6, 0, tzinfo=dt.UTC)
 
 
 def three_obvious_groups(per_group: int = 40) -> pd.DataFrame:
@@ -100,8 +111,97 @@ def test_same_input_same_segments_and_stability_of_one():
     assert stability(first, second) == 1.0
 
 
-def test_too_few_accounts_get_one_segment():
-    accounts = three_obvious_groups(per_group=1)
-    result = segment_accounts(accounts, k_min=3, k_max=6)
+def written(features: pd.DataFrame, result) -> tuple[list[tuple], list[tuple]]:
+    """Write the result as the asset does, into an in-memory DuckDB: the table's
+    (column, type) and its rows."""
+    columns = declared_columns()
+    rows = cluster_rows(features, result, "run-1", TRAINED_AT, columns)
+    with duckdb.connect() as connection:
+        write_clusters(connection, rows, columns)
+        types = connection.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_schema = 'ml' and table_name = 'account_clusters' order by ordinal_position"
+        ).fetchall()
+        table = connection.execute(
+            "select * from ml.account_clusters order by account_id"
+        ).fetchall()
+    return types, table
+
+
+def declared_types() -> list[tuple[str, str]]:
+    return [(name, data_type.upper()) for name, data_type in declared_columns()]
+
+
+def test_no_customer_writes_an_empty_typed_table_and_says_why():
+    # No account pays now or paid within the RFM window: the features are empty.
+    none = three_obvious_groups().iloc[0:0]
+    result = segment_accounts(none)
+    assert result.reason.startswith("no customer to cluster")
+    assert (result.k, result.silhouette, result.cluster_sizes) == (0, None, {})
+    types, table = written(none, result)
+    assert types == declared_types() and table == []
+    metadata = segmentation_metadata(result, 0, None)
+    assert metadata["accounts"] == 0 and metadata["reason"] == result.reason
+
+
+def test_one_customer_is_one_segment_and_says_why():
+    one = three_obvious_groups(per_group=1).iloc[:1]
+    result = segment_accounts(one)
+    # k_min = 3 clusters need 3 x 2 = 6 customers; 1 is far fewer.
+    assert (
+        result.reason == "1 customer: 3 clusters need at least 6 (2 each), so all are one segment"
+    )
+    assert (result.k, result.cluster_sizes) == (1, {"0": 1})
+    types, table = written(one, result)
+    assert types == declared_types()
+    assert [(row[0], row[1], row[2]) for row in table] == [("big_0", 0, ONE_SEGMENT_LABEL)]
+
+
+@pytest.mark.parametrize(("accounts", "k"), [(5, None), (7, 4)])
+def test_fewer_customers_than_two_per_cluster_are_one_segment(accounts, k):
+    # 5 < 3 (k_min) x 2; 7 < 4 (the k asked for) x 2.
+    few = three_obvious_groups(per_group=3).iloc[:accounts]
+    result = segment_accounts(few, k=k)
+    assert result.k == 1 and result.reason.startswith(f"{accounts} customers: ")
+    assert set(result.assignments["cluster_label"]) == {ONE_SEGMENT_LABEL}
+    types, table = written(few, result)
+    assert types == declared_types() and len(table) == accounts
+
+
+def test_customers_with_identical_features_are_one_segment():
+    same = three_obvious_groups(per_group=4)
+    same[list(FEATURES)] = 1.0
+    result = segment_accounts(same)
     assert result.k == 1
-    assert set(result.assignments["cluster_label"]) == {"all accounts"}
+    assert result.reason == (
+        "12 customers with only 1 distinct feature value: fewer than 3 clusters, "
+        "so all are one segment"
+    )
+
+
+def test_enough_customers_are_clustered_as_asked_and_written_typed():
+    accounts = three_obvious_groups()
+    result = segment_accounts(accounts, k=3)
+    assert result.reason is None
+    types, table = written(accounts, result)
+    assert types == declared_types() and len(table) == 120
+    assert segmentation_metadata(result, 120, 1.0)["reason"] == "clustered as asked"
+
+
+@pytest.mark.slow
+def test_a_landing_folder_of_accounts_only_builds_and_publishes(tmp_path):
+    # The contract allows absent files (read as empty): with only the CRM's
+    # accounts nobody pays, so the segmentation has no customer to cluster
+    # and must still write a valid, typed table that account_segments'
+    # contract accepts, and the refresh must publish.
+    landing = tmp_path / "landing"
+    (landing / "crm").mkdir(parents=True)
+    shutil.copy(HANDMADE_LANDING / "crm" / "accounts.csv", landing / "crm" / "accounts.csv")
+    warehouse = tmp_path / "w.duckdb"
+    result = refresh(landing, HANDMADE_AS_OF, warehouse)
+    assert "no customer to cluster" in result.stderr
+    assert "12 files absent, read as empty" in result.stderr
+    assert "Account segments: none (no customer to cluster)" in result.stdout
+    published = tmp_path / "published" / "b2b_ops.duckdb"
+    assert query(published, "select count(*) from marts.account_segments") == [(0,)]
+    assert query(published, "select count(*) from marts.dim_accounts") == [(5,)]

@@ -20,7 +20,7 @@ PACKAGE = "b2b_ops"
 RUNNABLE = ("model.", "test.", "seed.", "snapshot.", "unit_test.")
 
 
-def slim_ci(project: Path, state: Path, *arguments: str) -> None:
+def slim_ci(project: Path, state: Path, *arguments: str) -> str:
     result = subprocess.run(
         [
             sys.executable,
@@ -38,6 +38,7 @@ def slim_ci(project: Path, state: Path, *arguments: str) -> None:
         timeout=600,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result.stdout
 
 
 def descendants(child_map: dict[str, list[str]], node: str) -> set[str]:
@@ -73,7 +74,7 @@ def test_a_changed_mart_builds_only_itself_and_its_children(tmp_path):
     text = mart_sql.read_text()
     assert text.count("\nselect * from final") == 1
     mart_sql.write_text(text.replace("\nselect * from final", "\nselect final.* from final"))
-    slim_ci(project, state, "run", "--workdir", str(work))
+    output = slim_ci(project, state, "run", "--workdir", str(work))
 
     manifest = json.loads((work / "target" / "manifest.json").read_text())
     results = [
@@ -90,3 +91,10 @@ def test_a_changed_mart_builds_only_itself_and_its_children(tmp_path):
     assert any(node.startswith("model.") and CHANGED_MART not in node for node in ran)
     all_nodes = [node for node in manifest["nodes"] if node.startswith(RUNNABLE)]
     assert len(ran) < len(all_nodes) / 5
+    # It ends with what it ran, by kind, for the pull request's description.
+    listed = output[output.index("What slim CI built and tested") :]
+    ran_models = {node.split(".")[-1] for node in ran if node.startswith("model.")}
+    assert f"models ({len(ran_models)}): " in listed
+    assert all(model in listed for model in ran_models)
+    ran_tests = [node for node in ran if node.startswith("test.")]
+    assert f"data tests ({len(ran_tests)}): " in listed

@@ -1,6 +1,7 @@
 """`make ui` end to end: the Dagster webserver in its own process group, the
 asset graph opened in headless Chromium (Debian's package), the project's
-assets and their latest materialization on the page, a screenshot saved to
+assets and their latest materialization (the hand-made build's run, recorded
+in its own Dagster instance) on the page, a screenshot saved to
 test-artifacts/, and every process stopped."""
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from b2b_ops.pipeline import prepare_dagster_home
 from b2b_ops.settings import PROJECT_DIR
 from conftest import HANDMADE_AS_OF, HANDMADE_LANDING
 
@@ -68,14 +68,21 @@ def group_alive(group_id: int) -> bool:
     return True
 
 
-def stop_group(group_id: int, seconds: float = 30) -> None:
-    """SIGTERM the whole process group, then SIGKILL what is left after `seconds`."""
+def stop_group(leader: subprocess.Popen, seconds: float = 30) -> None:
+    """SIGTERM the leader's whole process group, then SIGKILL what is left
+    after `seconds`. The leader is reaped as it exits (poll): until then it
+    is a zombie, and a zombie still counts as a member of its group."""
+
+    def running() -> bool:
+        leader.poll()
+        return group_alive(leader.pid)
+
     for sig, wait in ((signal.SIGTERM, seconds), (signal.SIGKILL, 10)):
-        if not group_alive(group_id):
+        if not running():
             return
-        os.killpg(group_id, sig)
+        os.killpg(leader.pid, sig)
         deadline = time.monotonic() + wait
-        while group_alive(group_id) and time.monotonic() < deadline:
+        while running() and time.monotonic() < deadline:
             time.sleep(0.5)
 
 
@@ -110,25 +117,14 @@ def page_with(url: str, texts: list[str], profile: Path, seconds: float = 180) -
     CHROMIUM is None,
     reason="Debian's chromium is not installed (make test installs it where it can)",
 )
-def test_ui_shows_the_assets_and_their_latest_materialization(tmp_path):
-    dagster_home = tmp_path / "dagster_home"
-    prepare_dagster_home(dagster_home)
+def test_ui_shows_the_assets_and_their_latest_materialization(handmade_build, tmp_path):
     environment = {
         "B2B_OPS_LANDING_DIR": str(HANDMADE_LANDING),
         "B2B_OPS_AS_OF_DATE": HANDMADE_AS_OF.isoformat(),
-        "B2B_OPS_WAREHOUSE": str(tmp_path / "warehouse.duckdb"),
+        "B2B_OPS_WAREHOUSE": str(handmade_build["warehouse"]),
+        # The instance that recorded the build's run, so the UI has a materialization to show.
+        "DAGSTER_HOME": str(handmade_build["dagster_home"]),
     }
-    # A refresh recorded in this Dagster instance, so the UI has a materialization to show.
-    recorded = subprocess.run(
-        [str(Path(sys.executable).with_name("b2b-ops")), "build"],
-        cwd=PROJECT_DIR,
-        env={**os.environ, **environment, "DAGSTER_HOME": str(dagster_home)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert recorded.returncode == 0, recorded.stderr[-3000:]
-
     port = free_port()
     server = subprocess.Popen(
         [
@@ -142,7 +138,7 @@ def test_ui_shows_the_assets_and_their_latest_materialization(tmp_path):
             str(port),
         ],
         cwd=PROJECT_DIR,
-        env={**os.environ, **environment, "DAGSTER_HOME": str(dagster_home)},
+        env={**os.environ, **environment},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # its own process group, stopped as a whole below
@@ -171,7 +167,7 @@ def test_ui_shows_the_assets_and_their_latest_materialization(tmp_path):
         chromium([f"--screenshot={screenshot}", graph_url], profile)
         assert screenshot.stat().st_size > 10_000
     finally:
-        stop_group(server.pid)
+        stop_group(server)
         server.wait(timeout=10)
     # Nothing of the group is left running.
     assert not group_alive(server.pid)

@@ -11,7 +11,6 @@ from b2b_ops.demo_data.common import DAY, NONE, Timeline, expand, month_first_da
 from b2b_ops.demo_data.config import (
     ADD_ON_MODULES,
     CURRENCIES,
-    ID_FORMAT,
     INVOICE_STATUSES,
     MODULE_ARR_WEIGHT,
     MODULES,
@@ -113,12 +112,10 @@ def _rows(
 
 
 def subscriptions_table(subs: pd.DataFrame) -> pa.Table:
-    prefix, width = ID_FORMAT["billing/subscriptions"]
-    acc_prefix, acc_width = ID_FORMAT["crm/accounts"]
     end = subs["end"].to_numpy()
     columns = {
-        "subscription_id": fmt.ids(prefix, np.arange(1, len(subs) + 1), width),
-        "account_id": fmt.ids(acc_prefix, subs["account_row"].to_numpy() + 1, acc_width),
+        "subscription_id": fmt.key_ids("billing/subscriptions", np.arange(1, len(subs) + 1)),
+        "account_id": fmt.key_ids("crm/accounts", subs["account_row"].to_numpy() + 1),
         "product_module": fmt.labels(MODULES, subs["module"].to_numpy()),
         "plan": fmt.labels(PLANS, subs["plan"].to_numpy()),
         "mrr_amount": fmt.money(subs["mrr_cents"].to_numpy()),
@@ -148,13 +145,10 @@ def invoices_table(rng: np.random.Generator, timeline: Timeline, subs: pd.DataFr
     # A payment due after the as-of date has not arrived yet: the invoice is open.
     status = np.where(is_void, 2, np.where(~arrived, 1, np.where(is_refund, 3, 0)))
     has_paid_at = (status == 0) | (status == 3)
-    prefix, width = ID_FORMAT["billing/invoices"]
-    acc_prefix, acc_width = ID_FORMAT["crm/accounts"]
-    sub_prefix, sub_width = ID_FORMAT["billing/subscriptions"]
     columns = {
-        "invoice_id": fmt.ids(prefix, np.arange(1, n + 1), width),
-        "account_id": fmt.ids(acc_prefix, subs["account_row"].to_numpy()[parent] + 1, acc_width),
-        "subscription_id": fmt.ids(sub_prefix, parent + 1, sub_width),
+        "invoice_id": fmt.key_ids("billing/invoices", np.arange(1, n + 1)),
+        "account_id": fmt.key_ids("crm/accounts", subs["account_row"].to_numpy()[parent] + 1),
+        "subscription_id": fmt.key_ids("billing/subscriptions", parent + 1),
         "issued_at": fmt.timestamps(issued_s),
         "amount": fmt.money(subs["mrr_cents"].to_numpy()[parent]),
         "currency": fmt.labels(CURRENCIES, subs["currency"].to_numpy()[parent]),

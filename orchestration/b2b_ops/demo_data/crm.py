@@ -13,7 +13,6 @@ from b2b_ops.demo_data.config import (
     CHANNELS,
     COUNTRIES,
     CSM_OWNERS,
-    ID_FORMAT,
     INDUSTRIES,
     PHONE_PREFIX,
     TABLE_COLUMNS,
@@ -81,10 +80,9 @@ def accounts_table(
         draw = rng.random(len(rows))
         change = np.where(previous > 0, draw < 0.5, mid_or_high[rows] & (draw < 0.3))
         csm[rows] = np.where(change, rng.integers(1, CSM_OWNERS + 1, len(rows)), previous)
-    prefix, width = ID_FORMAT["crm/accounts"]
     csm_label = np.array([""] + [f"csm_{k:02d}" for k in range(1, CSM_OWNERS + 1)], dtype=object)
     columns = {
-        "account_id": fmt.ids(prefix, parent + 1, width),
+        "account_id": fmt.key_ids("crm/accounts", parent + 1),
         "account_name": fmt.text(accounts["company"].to_numpy()[parent]),
         "industry": fmt.labels(INDUSTRIES, accounts["industry"].to_numpy()[parent]),
         "country": fmt.labels(COUNTRIES, accounts["country"].to_numpy()[parent]),
@@ -167,11 +165,9 @@ def contacts_table(
     country = np.array(COUNTRIES, dtype=object)[accounts["country"].to_numpy()[account_row]]
     dial = np.array([PHONE_PREFIX[code] for code in country], dtype=object)
     phone = dial + "-555-01" + pd.Series(rng.integers(0, 100, n)).map("{:02d}".format).to_numpy()
-    prefix, width = ID_FORMAT["crm/contacts"]
-    acc_prefix, acc_width = ID_FORMAT["crm/accounts"]
     columns = {
-        "contact_id": fmt.ids(prefix, np.arange(1, n + 1), width),
-        "account_id": fmt.ids(acc_prefix, account_row + 1, acc_width),
+        "contact_id": fmt.key_ids("crm/contacts", np.arange(1, n + 1)),
+        "account_id": fmt.key_ids("crm/accounts", account_row + 1),
         "full_name": fmt.text(first + " " + last),
         "email": fmt.text(email),
         "phone": fmt.text(phone),
@@ -187,19 +183,16 @@ def leads_table(leads: pd.DataFrame, lead_campaign_row: np.ndarray) -> pa.Table:
     referrer = leads["referrer_row"].to_numpy()
     account_row = leads["account_row"].to_numpy()
     converted_s = leads["converted_s"].to_numpy()
-    prefix, width = ID_FORMAT["crm/leads"]
-    acc_prefix, acc_width = ID_FORMAT["crm/accounts"]
-    cmp_prefix, cmp_width = ID_FORMAT["marketing/campaigns"]
     columns = {
-        "lead_id": fmt.ids(prefix, np.arange(1, n + 1), width),
+        "lead_id": fmt.key_ids("crm/leads", np.arange(1, n + 1)),
         "company_name": fmt.text(leads["company"].to_numpy()),
         "industry": fmt.labels(INDUSTRIES, leads["industry"].to_numpy()),
         "acquisition_channel": fmt.labels(CHANNELS, leads["channel"].to_numpy()),
-        "campaign_id": fmt.ids(cmp_prefix, lead_campaign_row + 1, cmp_width),
-        "referred_by_account_id": fmt.ids(acc_prefix, referrer + 1, acc_width, referrer >= 0),
+        "campaign_id": fmt.key_ids("marketing/campaigns", lead_campaign_row + 1),
+        "referred_by_account_id": fmt.key_ids("crm/accounts", referrer + 1, referrer >= 0),
         "status": fmt.text(leads["status"].to_numpy()),
         "created_at": fmt.timestamps(leads["created_s"].to_numpy()),
-        "converted_account_id": fmt.ids(acc_prefix, account_row + 1, acc_width, account_row >= 0),
+        "converted_account_id": fmt.key_ids("crm/accounts", account_row + 1, account_row >= 0),
         "converted_at": fmt.timestamps(converted_s, converted_s >= 0),
     }
     return fmt.table(columns, TABLE_COLUMNS["crm/leads"])

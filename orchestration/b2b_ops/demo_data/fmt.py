@@ -12,6 +12,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from b2b_ops.demo_data.config import ID_FORMAT
+
 
 def _mask(valid: np.ndarray | None) -> np.ndarray | None:
     return None if valid is None else ~np.asarray(valid, dtype=bool)
@@ -21,6 +23,12 @@ def ids(prefix: str, numbers: np.ndarray, width: int, valid: np.ndarray | None =
     """`acc_000123`: prefix, underscore, zero-padded number."""
     digits = pa.array(np.asarray(numbers, dtype=np.int64), mask=_mask(valid)).cast(pa.string())
     return pc.binary_join_element_wise(f"{prefix}_", pc.utf8_lpad(digits, width, "0"), "")
+
+
+def key_ids(table: str, numbers: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
+    """The ids of `table`'s rows numbered `numbers` (1-based), in its ID_FORMAT."""
+    prefix, width = ID_FORMAT[table]
+    return ids(prefix, numbers, width, valid)
 
 
 def timestamps(seconds: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:

@@ -17,7 +17,6 @@ from b2b_ops.demo_data.config import (
     EMAIL_NURTURE,
     EXPERIMENT_ID,
     EXPERIMENT_VARIANTS,
-    ID_FORMAT,
     REFERRAL,
     TABLE_COLUMNS,
     Planted,
@@ -85,10 +84,9 @@ def campaign_rows_for_leads(
 
 
 def campaigns_table(campaigns: pd.DataFrame) -> pa.Table:
-    prefix, width = ID_FORMAT["marketing/campaigns"]
     end = campaigns["end_day"].to_numpy()
     columns = {
-        "campaign_id": fmt.ids(prefix, np.arange(1, len(campaigns) + 1), width),
+        "campaign_id": fmt.key_ids("marketing/campaigns", np.arange(1, len(campaigns) + 1)),
         "campaign_name": fmt.text(campaigns["name"].to_numpy()),
         "channel": fmt.labels(CHANNELS, campaigns["channel"].to_numpy()),
         "started_on": fmt.dates(campaigns["start_day"].to_numpy()),
@@ -122,10 +120,9 @@ def spend_table(
     usd = budget[channel] * share * rng.lognormal(0.0, 0.25, len(day))
     currency = currency_of_country(flights["country"].to_numpy()[parent])
     cents = to_local_cents(usd, currency)
-    prefix, width = ID_FORMAT["marketing/campaigns"]
     columns = {
         "spend_date": fmt.dates(day),
-        "campaign_id": fmt.ids(prefix, flights.index.to_numpy()[parent] + 1, width),
+        "campaign_id": fmt.key_ids("marketing/campaigns", flights.index.to_numpy()[parent] + 1),
         "channel": fmt.labels(CHANNELS, channel),
         "amount": fmt.money(cents),
         "currency": fmt.labels(CURRENCIES, currency),
@@ -201,18 +198,14 @@ def email_sends_table(
     variant = sends["variant"].to_numpy()
     lead_row = sends["lead_row"].to_numpy()
     contact_row = sends["contact_row"].to_numpy()
-    cmp_prefix, cmp_width = ID_FORMAT["marketing/campaigns"]
-    lead_prefix, lead_width = ID_FORMAT["crm/leads"]
-    con_prefix, con_width = ID_FORMAT["crm/contacts"]
-    prefix, width = ID_FORMAT["marketing/email_sends"]
     in_test = variant >= 0
     columns = {
-        "send_id": fmt.ids(prefix, np.arange(1, n + 1), width),
-        "campaign_id": fmt.ids(cmp_prefix, sends["campaign_row"].to_numpy() + 1, cmp_width),
+        "send_id": fmt.key_ids("marketing/email_sends", np.arange(1, n + 1)),
+        "campaign_id": fmt.key_ids("marketing/campaigns", sends["campaign_row"].to_numpy() + 1),
         "experiment_id": fmt.text(np.full(n, EXPERIMENT_ID, dtype=object), in_test),
         "variant": fmt.labels(EXPERIMENT_VARIANTS, np.maximum(variant, 0), in_test),
-        "lead_id": fmt.ids(lead_prefix, lead_row + 1, lead_width, lead_row >= 0),
-        "contact_id": fmt.ids(con_prefix, contact_row + 1, con_width, contact_row >= 0),
+        "lead_id": fmt.key_ids("crm/leads", lead_row + 1, lead_row >= 0),
+        "contact_id": fmt.key_ids("crm/contacts", contact_row + 1, contact_row >= 0),
         "sent_at": fmt.timestamps(sends["sent_s"].to_numpy()),
         "opened_at": fmt.timestamps(opened_s, opened_s >= 0),
         "clicked_at": fmt.timestamps(clicked_s, clicked_s >= 0),

@@ -17,7 +17,6 @@ from b2b_ops.demo_data.billing import ADD_ON, FIRST, PLAN_CHANGE, REACTIVATION
 from b2b_ops.demo_data.common import DAY, NONE, Timeline, office_seconds
 from b2b_ops.demo_data.config import (
     CURRENCIES,
-    ID_FORMAT,
     MODULE_ARR_WEIGHT,
     MODULES,
     OPPORTUNITY_STAGES,
@@ -223,11 +222,9 @@ def opportunities_table(accounts: pd.DataFrame, deals: pd.DataFrame) -> pa.Table
     account_row = deals["account_row"].to_numpy()
     closed_s = deals["closed_s"].to_numpy()
     currency = currency_of_country(accounts["country"].to_numpy()[account_row])
-    prefix, width = ID_FORMAT["crm/opportunities"]
-    acc_prefix, acc_width = ID_FORMAT["crm/accounts"]
     columns = {
-        "opportunity_id": fmt.ids(prefix, np.arange(1, n + 1), width),
-        "account_id": fmt.ids(acc_prefix, account_row + 1, acc_width),
+        "opportunity_id": fmt.key_ids("crm/opportunities", np.arange(1, n + 1)),
+        "account_id": fmt.key_ids("crm/accounts", account_row + 1),
         "opportunity_type": fmt.labels(OPPORTUNITY_TYPES, deals["kind"].to_numpy()),
         "product_module": fmt.labels(MODULES, deals["module"].to_numpy()),
         "amount": fmt.money(deals["cents"].to_numpy()),

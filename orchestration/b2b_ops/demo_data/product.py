@@ -75,11 +75,9 @@ def trials_table(accounts: pd.DataFrame) -> pa.Table:
     n = len(accounts)
     number = np.arange(1, n + 1)
     start = accounts["trial_start_s"].to_numpy()
-    prefix, width = ID_FORMAT["product/trials"]
-    acc_prefix, acc_width = ID_FORMAT["crm/accounts"]
     columns = {
-        "trial_id": fmt.ids(prefix, number, width),
-        "account_id": fmt.ids(acc_prefix, number, acc_width),
+        "trial_id": fmt.key_ids("product/trials", number),
+        "account_id": fmt.key_ids("crm/accounts", number),
         "product_module": fmt.labels(MODULES, accounts["trial_module"].to_numpy()),
         "started_at": fmt.timestamps(start),
         "ends_at": fmt.timestamps(start + accounts["trial_days"].to_numpy() * DAY),
@@ -299,13 +297,12 @@ def _events(
     )
     occurred = np.minimum(occurred, day * DAY + DAY - 1)  # a session never spills into the next day
     account_number = account_row + 1
-    prefix, width = ID_FORMAT["product/events"]
-    acc_prefix, acc_width = ID_FORMAT["crm/accounts"]
+    _, acc_width = ID_FORMAT["crm/accounts"]
     user_number = fmt.integers(plan.user[session])
     user_id = pc.binary_join_element_wise(fmt.ids("u", account_number, acc_width), user_number, "_")
     columns = {
-        "event_id": fmt.ids(prefix, np.arange(first_event + 1, first_event + n + 1), width),
-        "account_id": fmt.ids(acc_prefix, account_number, acc_width),
+        "event_id": fmt.key_ids("product/events", np.arange(first_event + 1, first_event + n + 1)),
+        "account_id": fmt.key_ids("crm/accounts", account_number),
         "user_id": user_id,
         "event_type": fmt.labels(EVENT_TYPES, event_type),
         "feature": fmt.labels(features, feature, event_type == FEATURE_USE),

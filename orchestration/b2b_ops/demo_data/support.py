@@ -9,7 +9,6 @@ import pyarrow as pa
 from b2b_ops.demo_data import fmt
 from b2b_ops.demo_data.common import DAY, Timeline, office_seconds
 from b2b_ops.demo_data.config import (
-    ID_FORMAT,
     TABLE_COLUMNS,
     TICKET_CATEGORIES,
     TICKET_CATEGORY_WEIGHTS,
@@ -106,13 +105,10 @@ def _ticket_columns(
     )
     rated = solved & (rng.random(n) < CSAT_SHARE)
     contact_row = pick_contacts(rng, contacts, len(accounts), account_row)
-    prefix, width = ID_FORMAT["support/tickets"]
-    acc_prefix, acc_width = ID_FORMAT["crm/accounts"]
-    con_prefix, con_width = ID_FORMAT["crm/contacts"]
     columns = {
-        "ticket_id": fmt.ids(prefix, np.arange(1, n + 1), width),
-        "account_id": fmt.ids(acc_prefix, account_row + 1, acc_width),
-        "requester_contact_id": fmt.ids(con_prefix, contact_row + 1, con_width),
+        "ticket_id": fmt.key_ids("support/tickets", np.arange(1, n + 1)),
+        "account_id": fmt.key_ids("crm/accounts", account_row + 1),
+        "requester_contact_id": fmt.key_ids("crm/contacts", contact_row + 1),
         "category": fmt.labels(TICKET_CATEGORIES, category),
         "priority": fmt.labels(TICKET_PRIORITIES, priority),
         "status": fmt.labels(TICKET_STATUSES, status),

@@ -15,7 +15,7 @@ from b2b_ops.demo_data.common import (
     month_index,
     office_seconds,
 )
-from b2b_ops.demo_data.config import ID_FORMAT, TABLE_COLUMNS, Planted
+from b2b_ops.demo_data.config import TABLE_COLUMNS, Planted
 from b2b_ops.demo_data.crm import pick_contacts
 from b2b_ops.demo_data.spans import paid_spans
 
@@ -74,13 +74,10 @@ def nps_table(
     )
     comment, has_comment = names.nps_comments(rng, score)
     contact_row = pick_contacts(rng, contacts, len(accounts), account_row)
-    prefix, width = ID_FORMAT["survey/nps_responses"]
-    acc_prefix, acc_width = ID_FORMAT["crm/accounts"]
-    con_prefix, con_width = ID_FORMAT["crm/contacts"]
     columns = {
-        "response_id": fmt.ids(prefix, np.arange(1, n + 1), width),
-        "account_id": fmt.ids(acc_prefix, account_row + 1, acc_width),
-        "contact_id": fmt.ids(con_prefix, contact_row + 1, con_width),
+        "response_id": fmt.key_ids("survey/nps_responses", np.arange(1, n + 1)),
+        "account_id": fmt.key_ids("crm/accounts", account_row + 1),
+        "contact_id": fmt.key_ids("crm/contacts", contact_row + 1),
         "score": fmt.integers(score),
         "comment": fmt.text(comment, has_comment),
         "responded_at": fmt.timestamps(day * DAY + office_seconds(rng, n)),

@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 
 from b2b_ops.landing import load_landing
-from b2b_ops.pipeline import run_refresh
-from b2b_ops.settings import Settings
+from b2b_ops.refresh import run_refresh
+from b2b_ops.settings import from_environment
 
 
 def peak_memory_mib(who: int) -> float:
@@ -84,8 +84,12 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
 
+        # The environment's settings (memory cap, vars) on this run's folders.
+        settings = from_environment(
+            landing_dir=str(landing), warehouse=str(warehouse), as_of_date=arguments.as_of
+        )
         started = time.perf_counter()
-        results = load_landing(landing, warehouse)
+        results = load_landing(landing, warehouse, memory_limit=settings.duckdb_memory_limit)
         load_seconds = time.perf_counter() - started
         landed = sum(result.rows_landed for result in results)
         rows.append(
@@ -99,7 +103,6 @@ def main(argv: list[str] | None = None) -> int:
 
         # The whole refresh job as make build runs it: it lands the files
         # again, then dbt, segmentation and publishing.
-        settings = Settings(landing, warehouse, dt.date.fromisoformat(arguments.as_of))
         started = time.perf_counter()
         run_refresh(settings)
         build_seconds = time.perf_counter() - started

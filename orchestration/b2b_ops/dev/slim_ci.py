@@ -19,7 +19,7 @@ parents are there and --defer has nothing left to do: harmless, and right
 if the copy ever lacks a parent.
 
 Both runs open the warehouse by the relative path `b2b_ops.duckdb` from its
-own folder, so their dbt profiles are the same and the slim run can start
+own folder (the profile's var b2b_ops_warehouse), so their dbt profiles are the same and the slim run can start
 from the baseline's parse (dbt's partial_parse.msgpack): dbt re-parses only
 the files that changed, instead of the whole project.
 """
@@ -37,9 +37,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from b2b_ops.dbt_runner import dbt_executable
+from b2b_ops.dbt_runner import connection_vars, dbt_executable, project_arguments
 from b2b_ops.landing import load_landing
-from b2b_ops.settings import PROJECT_DIR
+from b2b_ops.settings import PROJECT_DIR, from_environment, resolved
+from b2b_ops.summary.common import comma_lines
 
 DEFAULT_STATE_DIR = PROJECT_DIR / ".state" / "main"
 WAREHOUSE_NAME = "b2b_ops.duckdb"
@@ -55,6 +56,11 @@ class SlimCiError(RuntimeError):
     """Slim CI cannot run; the message says what to do."""
 
 
+def memory_limit() -> str:
+    """DuckDB's memory cap, from the project's settings."""
+    return resolved(from_environment()).duckdb_memory_limit
+
+
 def dbt_build(
     project_dir: Path, warehouse: Path, target_path: Path, as_of: str, selection: list[str]
 ) -> float:
@@ -65,17 +71,14 @@ def dbt_build(
         [
             dbt_executable(),
             "build",
-            "--project-dir",
-            str(project_dir),
-            "--profiles-dir",
-            str(project_dir),
-            "--target-path",
-            str(target_path),
+            *project_arguments(project_dir, target_path),
             "--vars",
-            json.dumps({"as_of_date": as_of}),
+            json.dumps({"as_of_date": as_of, **connection_vars(warehouse.name, memory_limit())}),
             *selection,
         ],
         cwd=warehouse.parent,
+        # A base branch from before the profile read the var finds the
+        # warehouse in this variable instead: a child's environment only.
         env={**os.environ, "B2B_OPS_WAREHOUSE": warehouse.name},
         check=False,
     )
@@ -90,7 +93,7 @@ def make_baseline(project_dir: Path, state_dir: Path, landing_dir: Path, as_of: 
     state_dir.mkdir(parents=True, exist_ok=True)
     warehouse = state_dir / WAREHOUSE_NAME
     warehouse.unlink(missing_ok=True)
-    load_landing(landing_dir, warehouse)
+    load_landing(landing_dir, warehouse, memory_limit=memory_limit())
     # Unit tests build no relation; the slim run runs those of what changed.
     seconds = dbt_build(
         project_dir,
@@ -132,6 +135,37 @@ def run_slim(project_dir: Path, state_dir: Path, workdir: Path) -> float:
     )
 
 
+# How run_results.json names each kind of node, and the words for it.
+NODE_KINDS = {"model": "models", "seed": "seeds", "test": "data tests", "unit_test": "unit tests"}
+
+
+def ran_nodes(target: Path) -> dict[str, list[str]]:
+    """The nodes the last dbt build ran, by kind, each with its status when it did not pass."""
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    ran: dict[str, list[str]] = {}
+    for result in sorted(results, key=lambda result: result["unique_id"]):
+        # kind.package.name, and a hash after a data test's name; a unit
+        # test's name comes after its model's.
+        kind, _, name, *rest = result["unique_id"].split(".")
+        if kind == "unit_test":
+            name = f"{name}.{rest[0]}"
+        if kind in NODE_KINDS:
+            status = "" if result["status"] in ("success", "pass") else f" ({result['status']})"
+            ran.setdefault(kind, []).append(f"{name}{status}")
+    return ran
+
+
+def ran_lines(ran: dict[str, list[str]]) -> list[str]:
+    """What slim CI ran, for the pull request's description."""
+    lines = ["What slim CI built and tested (paste into the pull request):"]
+    for kind, words in NODE_KINDS.items():
+        if ran.get(kind):
+            lines += comma_lines(ran[kind], f"  {words} ({len(ran[kind])}): ")
+    if len(lines) == 1:
+        lines.append("  nothing: no model, seed or test differs from the baseline")
+    return lines
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m b2b_ops.dev.slim_ci",
@@ -163,10 +197,12 @@ def main(argv: list[str] | None = None) -> int:
             workdir = arguments.workdir or Path(tempfile.mkdtemp(prefix="b2b-ops-slim-ci-"))
             try:
                 seconds = run_slim(project_dir, state_dir, workdir)
+                ran = ran_nodes(workdir / "target")
             finally:
                 if arguments.workdir is None:
                     shutil.rmtree(workdir, ignore_errors=True)
             print(f"slim-ci: dbt build of state:modified+ in {seconds:.1f} s")
+            print("\n".join(ran_lines(ran)))
     except SlimCiError as error:
         print(f"slim-ci: {error}", file=sys.stderr)
         return 1

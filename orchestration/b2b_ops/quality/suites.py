@@ -13,7 +13,6 @@ arguments are checked when the suite runs, and by the tests.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,12 +72,6 @@ class Suite:
         return [
             expectation for expectation in self.expectations if expectation.severity == severity
         ]
-
-
-def suites_dir() -> Path:
-    """The suites folder: B2B_OPS_QUALITY_SUITES_DIR, else the one shipped in the package."""
-    configured = os.environ.get("B2B_OPS_QUALITY_SUITES_DIR", "").strip()
-    return Path(configured).expanduser().resolve() if configured else SUITES_DIR
 
 
 def _fail(path: Path, message: str, number: int | None = None) -> SuiteError:
@@ -165,9 +158,8 @@ def load_suite(path: Path) -> Suite:
     )
 
 
-def load_suites(directory: Path | None = None) -> list[Suite]:
+def load_suites(directory: Path = SUITES_DIR) -> list[Suite]:
     """Every suite under the folder (landing/ and marts/), in file-name order."""
-    directory = directory or suites_dir()
     suites = [load_suite(path) for path in sorted(directory.glob("*/*.yml"))]
     seen: dict[tuple[str, ...], Path] = {}
     for suite in suites:

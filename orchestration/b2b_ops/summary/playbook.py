@@ -8,21 +8,13 @@ import datetime as dt
 
 import duckdb
 
-PLAYBOOK_MARTS = ("mart_kpi_scorecard", "mart_account_next_actions")
+from b2b_ops.summary.common import money, percent, quarter_name
+
+TABLES = ("marts.mart_kpi_scorecard", "marts.mart_account_next_actions")
 # KPIs shown as amounts in the reporting currency; NPS as points; the rest
 # are 0..1 rates shown in percent.
 AMOUNT_KPIS = ("cac", "high_value_ltv")
 POINT_KPIS = ("nps",)
-
-
-def _has_marts(connection: duckdb.DuckDBPyConnection) -> bool:
-    placeholders = ", ".join("?" for _ in PLAYBOOK_MARTS)
-    found = connection.execute(
-        "select count(*) from information_schema.tables "
-        f"where table_schema = 'marts' and table_name in ({placeholders})",
-        list(PLAYBOOK_MARTS),
-    ).fetchone()[0]
-    return found == len(PLAYBOOK_MARTS)
 
 
 def _value(kpi: str, value: float | None, applies_to: str | None = "value") -> str:
@@ -31,10 +23,10 @@ def _value(kpi: str, value: float | None, applies_to: str | None = "value") -> s
     if applies_to == "change_rate":
         return f"{100 * value:+.1f} % chg"
     if kpi in AMOUNT_KPIS:
-        return f"{value:,.0f}"
+        return money(value)
     if kpi in POINT_KPIS:
         return f"{value:.1f}"
-    return f"{100 * value:.1f} %"
+    return percent(value)
 
 
 def scorecard_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
@@ -47,7 +39,7 @@ def scorecard_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
         return ["Playbook KPIs: no complete quarter yet"]
     start = rows[0][0]
     lines = [
-        f"Playbook KPIs {start.year}-Q{(start.month - 1) // 3 + 1}",
+        f"Playbook KPIs {quarter_name(start)}",
         f"  {'KPI':<40}{'actual':>14}{'change':>10}{'target':>16}  on track",
     ]
     for _, kpi, label, actual, change_rate, target, comparison, applies_to, on_track in rows:
@@ -76,8 +68,5 @@ def action_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
     return lines
 
 
-def summary_lines(connection: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[str]:
-    # Warehouses built before the playbook marts existed have none: no section.
-    if not _has_marts(connection):
-        return []
+def lines(connection: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[str]:
     return scorecard_lines(connection) + action_lines(connection)

@@ -1,4 +1,4 @@
-"""The suites as Dagster asset checks.
+"""The Great Expectations suites (b2b_ops.quality) as Dagster asset checks.
 
 Each suite gives its asset up to two checks: `gx_blocking` (severity ERROR,
 blocking: a failure stops every downstream asset, so `published_marts` keeps
@@ -24,9 +24,9 @@ from dagster import (
     multi_asset_check,
 )
 
-from b2b_ops import settings as run_settings
-from b2b_ops.quality.suites import SEVERITIES, Suite, SuiteError, load_suites, suites_dir
+from b2b_ops.quality.suites import SEVERITIES, Suite, SuiteError, load_suites
 from b2b_ops.quality.validate import Outcome, run_suite
+from b2b_ops.settings import Settings
 
 DAGSTER_SEVERITY = {"blocking": AssetCheckSeverity.ERROR, "warn": AssetCheckSeverity.WARN}
 
@@ -127,9 +127,9 @@ def check_result(
     )
 
 
-def _current_suites() -> dict[AssetKey, Suite]:
+def _current_suites(settings: Settings) -> dict[AssetKey, Suite]:
     """The suites read again at run time, so a run uses the files as they are now."""
-    return {AssetKey(list(suite.asset_key)): suite for suite in load_suites(suites_dir())}
+    return {AssetKey(list(suite.asset_key)): suite for suite in load_suites(settings.suites_path)}
 
 
 def _build_check(producer: AssetsDefinition, suites: list[Suite]) -> AssetChecksDefinition:
@@ -142,18 +142,19 @@ def _build_check(producer: AssetsDefinition, suites: list[Suite]) -> AssetChecks
         description="Great Expectations suites (orchestration/b2b_ops/quality/suites) on the assets of "
         f"{producer.node_def.name}.",
     )
-    def _expectations(context: AssetCheckExecutionContext) -> Iterator[AssetCheckResult]:
-        warehouse = run_settings.from_environment().warehouse_path
+    def _expectations(
+        context: AssetCheckExecutionContext, settings: Settings
+    ) -> Iterator[AssetCheckResult]:
         selected: set[AssetCheckKey] = set(context.selected_asset_check_keys)
-        current = _current_suites()
+        current = _current_suites(settings)
         for asset_key in sorted({key.asset_key for key in selected}, key=str):
             if asset_key not in current:
                 raise SuiteError(
-                    f"{suites_dir()}: no suite for {asset_key.to_user_string()} any more; "
+                    f"{settings.suites_path}: no suite for {asset_key.to_user_string()} any more; "
                     "reload the code location after removing a suite."
                 )
             suite = current[asset_key]
-            outcomes, frame_rows = run_suite(warehouse, suite)
+            outcomes, frame_rows = run_suite(settings.warehouse_path, suite)
             for outcome in outcomes:
                 if outcome.success:
                     continue
@@ -171,10 +172,9 @@ def _build_check(producer: AssetsDefinition, suites: list[Suite]) -> AssetChecks
 
 
 def expectation_checks(
-    producers: Sequence[AssetsDefinition], suites: list[Suite] | None = None
+    producers: Sequence[AssetsDefinition], suites: list[Suite]
 ) -> list[AssetChecksDefinition]:
     """One multi-asset check per producing op, covering the suites of the assets it makes."""
-    suites = load_suites() if suites is None else suites
     unclaimed = {suite.asset_key: suite for suite in suites}
     checks = []
     for producer in producers:

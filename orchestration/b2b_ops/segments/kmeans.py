@@ -1,8 +1,10 @@
 """K-means account segments: standardised features, k chosen by silhouette,
 labels read off the centroids, stability against the previous run.
 
-Pure functions on pandas frames; the Dagster asset in assets.py reads the
-features from the warehouse and writes the result back for dbt.
+Pure functions on pandas frames; the Dagster asset (b2b_ops.defs.segments)
+reads the features from the warehouse and writes the result back for dbt.
+Too few customers to cluster (none, one, or fewer than two per cluster)
+still give a valid result: one segment for all (or none), with the reason.
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ RANDOM_STATE = 42
 # Silhouette is quadratic in rows: choosing k on a fixed-size sample keeps
 # the choice in seconds at 50,000 accounts; the final fit uses every account.
 SILHOUETTE_SAMPLE = 5_000
+# A cluster of one account says nothing about a group: k clusters need at
+# least this many accounts each, or every account goes in one segment.
+MIN_ACCOUNTS_PER_CLUSTER = 2
+ONE_SEGMENT_LABEL = "all accounts"
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,7 @@ class SegmentationResult:
     silhouette: float | None
     cluster_sizes: dict[str, int]
     centroids: pd.DataFrame  # one row per cluster, features in original units
+    reason: str | None = None  # why the accounts were not clustered as asked, in words
 
 
 def choose_k(scaled: np.ndarray, k_min: int, k_max: int) -> tuple[int, float | None]:
@@ -92,18 +99,55 @@ def describe_centroid(centroid: pd.Series, overall: pd.DataFrame) -> str:
     return ", ".join(words)
 
 
+def one_segment(frame: pd.DataFrame, reason: str) -> SegmentationResult:
+    """Every account in one segment (none for no account), saying why."""
+    assignments = pd.DataFrame(
+        {
+            "account_id": frame["account_id"].astype(str),
+            "cluster_id": pd.Series(0, index=frame.index, dtype="int64"),
+            "cluster_label": pd.Series(ONE_SEGMENT_LABEL, index=frame.index, dtype="object"),
+        }
+    )
+    sizes = {"0": len(frame)} if len(frame) else {}
+    return SegmentationResult(
+        assignments,
+        int(len(frame) > 0),
+        None,
+        sizes,
+        frame[list(FEATURES)].mean().to_frame().T,
+        reason,
+    )
+
+
+def too_few_reason(accounts: int, distinct: int, k_min: int, k: int | None) -> str | None:
+    """Why these accounts cannot be clustered into the k (or k_min) asked for, or None."""
+    wanted = k or k_min
+    needed = wanted * MIN_ACCOUNTS_PER_CLUSTER
+    if accounts == 0:
+        return "no customer to cluster (no account pays now or paid within the RFM window)"
+    if accounts < needed:
+        return (
+            f"{accounts} customer{'s' if accounts > 1 else ''}: {wanted} clusters need at least "
+            f"{needed} ({MIN_ACCOUNTS_PER_CLUSTER} each), so all are one segment"
+        )
+    if distinct < wanted:
+        return (
+            f"{accounts} customers with only {distinct} distinct feature "
+            f"value{'s' if distinct > 1 else ''}: fewer than {wanted} clusters, so all are one segment"
+        )
+    return None
+
+
 def segment_accounts(
     features: pd.DataFrame, k_min: int = 3, k_max: int = 6, k: int | None = None
 ) -> SegmentationResult:
     """Cluster accounts on the standardised FEATURES (missing values count as 0)."""
     frame = features.copy()
     frame[list(FEATURES)] = frame[list(FEATURES)].astype(float).fillna(0.0)
-    if len(frame) < max(k_min, 2) * 2:
-        # Too few accounts to cluster meaningfully: one segment for all.
-        assignments = frame[["account_id"]].assign(cluster_id=0, cluster_label="all accounts")
-        return SegmentationResult(
-            assignments, 1, None, {"0": len(frame)}, frame[list(FEATURES)].mean().to_frame().T
-        )
+    distinct = len(frame[list(FEATURES)].drop_duplicates())
+    reason = too_few_reason(len(frame), distinct, max(k_min, 2), k)
+    if reason:
+        return one_segment(frame, reason)
     scaled = StandardScaler().fit_transform(frame[list(FEATURES)])
     if k is None:
         k, _ = choose_k(scaled, k_min, k_max)

@@ -8,7 +8,14 @@ import datetime as dt
 
 import duckdb
 
-GROWTH_MARTS = ("mart_unit_economics", "mart_referrals", "mart_upsell_propensity", "mart_ab_tests")
+from b2b_ops.summary.common import money, percent, quarter_name
+
+TABLES = (
+    "marts.mart_unit_economics",
+    "marts.mart_referrals",
+    "marts.mart_upsell_propensity",
+    "marts.mart_ab_tests",
+)
 # A lift resting on a handful of later buyers is noise; the summary names the
 # strongest pair only among pairs with at least this many.
 MIN_LATER_BUYERS_FOR_SUMMARY = 20
@@ -24,24 +31,6 @@ def last_full_quarter(as_of: dt.date) -> tuple[dt.date, dt.date]:
         previous_year, previous_month = previous_year - 1, previous_month + 12
     start = dt.date(previous_year, previous_month, 1)
     return start, dt.date(previous_year, previous_month + 2, 1)
-
-
-def _has_marts(connection: duckdb.DuckDBPyConnection) -> bool:
-    placeholders = ", ".join("?" for _ in GROWTH_MARTS)
-    found = connection.execute(
-        "select count(*) from information_schema.tables "
-        f"where table_schema = 'marts' and table_name in ({placeholders})",
-        list(GROWTH_MARTS),
-    ).fetchone()[0]
-    return found == len(GROWTH_MARTS)
-
-
-def _percent(value: float | None, digits: int = 1) -> str:
-    return "n/a" if value is None else f"{100 * value:.{digits}f} %"
-
-
-def _money(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:,.0f}"
 
 
 def channel_lines(
@@ -77,7 +66,7 @@ def channel_lines(
     for channel, spend, new_customers, cac, ltv_to_cac in rows:
         ratio = "n/a" if ltv_to_cac is None else f"{ltv_to_cac:.1f}"
         lines.append(
-            f"  {channel:<22}{_money(spend):>12}{new_customers:>6,}{_money(cac):>10}{ratio:>9}"
+            f"  {channel:<22}{money(spend):>12}{new_customers:>6,}{money(cac):>10}{ratio:>9}"
         )
     return lines
 
@@ -92,8 +81,8 @@ def referral_line(
     ).fetchone()
     share = referred / new_customers if new_customers else None
     return (
-        f"  referrals: {_percent(share)} of new customers ({referred or 0} of {new_customers or 0}),"
-        f" rebates owed {_money(float(rebates or 0))}"
+        f"  referrals: {percent(share)} of new customers ({referred or 0} of {new_customers or 0}),"
+        f" rebates owed {money(float(rebates or 0))}"
     )
 
 
@@ -108,8 +97,8 @@ def upsell_line(connection: duckdb.DuckDBPyConnection) -> str | None:
         return None
     from_module, to_module, rate, base_rate, lift, later_buyers, adopters = row
     return (
-        f"Strongest upsell path: {from_module} -> {to_module}: {_percent(rate)} later buy it"
-        f" ({later_buyers} of {adopters}) vs {_percent(base_rate)} without, lift {lift:.1f}"
+        f"Strongest upsell path: {from_module} -> {to_module}: {percent(rate)} later buy it"
+        f" ({later_buyers} of {adopters}) vs {percent(base_rate)} without, lift {lift:.1f}"
     )
 
 
@@ -129,25 +118,21 @@ def experiment_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
         if mismatch:
             verdict += ", SAMPLE RATIO MISMATCH: do not trust"
         lines.append(
-            f"  {experiment} {variant}: lift {_percent(lift)}, p = {p_text},"
+            f"  {experiment} {variant}: lift {percent(lift)}, p = {p_text},"
             f" 95 % CI of the difference {interval}; {verdict}"
         )
     return lines
 
 
-def summary_lines(connection: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[str]:
-    # Warehouses built before the growth marts existed have none: no section.
-    if not _has_marts(connection):
-        return []
+def lines(connection: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[str]:
     start, last_month = last_full_quarter(as_of)
-    quarter = f"{start.year}-Q{(start.month - 1) // 3 + 1}"
-    lines = [f"Acquisition {quarter} (reporting currency)"]
-    lines += channel_lines(connection, start, last_month)
-    lines.append(referral_line(connection, start, last_month))
+    result = [f"Acquisition {quarter_name(start)} (reporting currency)"]
+    result += channel_lines(connection, start, last_month)
+    result.append(referral_line(connection, start, last_month))
     upsell = upsell_line(connection)
     if upsell:
-        lines.append(upsell)
+        result.append(upsell)
     experiments = experiment_lines(connection)
     if experiments:
-        lines += ["Experiments (variant vs control, all sends to date)", *experiments]
-    return lines
+        result += ["Experiments (variant vs control, all sends to date)", *experiments]
+    return result

@@ -1,0 +1,48 @@
+"""The 13 landing tables as assets: every file checked, then landed into `raw`."""
+
+import datetime as dt
+from collections.abc import Iterator
+
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetSpec,
+    FreshnessPolicy,
+    MaterializeResult,
+    multi_asset,
+)
+
+from b2b_ops.landing import describe, load_landing, read_table_specs
+from b2b_ops.settings import Settings
+
+
+@multi_asset(
+    name="land_files",
+    specs=[
+        AssetSpec(
+            AssetKey([spec.system, spec.table]),
+            group_name="landing",
+            description=f"{spec.name} landed as text into raw.{spec.raw_table}",
+            # A daily export: warn after a missed day, fail after a week.
+            freshness_policy=FreshnessPolicy.time_window(
+                fail_window=dt.timedelta(days=7), warn_window=dt.timedelta(hours=36)
+            ),
+        )
+        for spec in read_table_specs()
+    ],
+)
+def land_files(context: AssetExecutionContext, settings: Settings) -> Iterator[MaterializeResult]:
+    """Check every landing file's structure, then land all of them in one transaction."""
+    results = load_landing(
+        settings.landing_path, settings.warehouse_path, memory_limit=settings.duckdb_memory_limit
+    )
+    for result in results:
+        log = context.log.warning if result.is_absent else context.log.info
+        log(describe(result, settings.landing_path))
+        yield MaterializeResult(
+            asset_key=AssetKey([result.spec.system, result.spec.table]),
+            metadata={
+                "rows_landed": result.rows_landed,
+                "file": str(result.file_path) if result.file_path else "absent: read as empty",
+            },
+        )

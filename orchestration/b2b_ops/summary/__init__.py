@@ -1,0 +1,45 @@
+"""The summary printed after a refresh, one section per module.
+
+A section is a module with `TABLES` (the schema.table names it reads) and
+`lines(connection, as_of) -> list[str]`; it is shown only when all its
+tables exist, so an older or half-built warehouse still gets a summary. To
+add a section, write such a module and list it in SECTIONS.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from types import ModuleType
+
+import duckdb
+
+from b2b_ops.summary import accounts, growth, health, playbook, quarantine, revenue, segments
+from b2b_ops.summary.common import tables_exist
+
+SECTIONS: tuple[ModuleType, ...] = (
+    accounts,
+    revenue,
+    segments,
+    health,
+    growth,
+    playbook,
+    quarantine,
+)
+
+
+def section_lines(
+    section: ModuleType, connection: duckdb.DuckDBPyConnection, as_of: dt.date
+) -> list[str]:
+    """The section's lines, or none when the warehouse lacks a table it reads."""
+    if not tables_exist(connection, section.TABLES):
+        return []
+    return section.lines(connection, as_of)
+
+
+def summary_text(warehouse_path: Path, as_of: dt.date) -> str:
+    with duckdb.connect(str(warehouse_path), read_only=True) as connection:
+        blocks = [[f"b2b-ops warehouse {warehouse_path}, as of {as_of}"]] + [
+            section_lines(section, connection, as_of) for section in SECTIONS
+        ]
+    return "\n\n".join("\n".join(block) for block in blocks if block)

@@ -1,0 +1,223 @@
+"""The builds several slow tests share, made in the background.
+
+A refresh keeps about one of the machine's two cores busy, and most tests
+the other. So the shared builds (the hand-made fixture, the demo, the health
+test's two XS builds, the fresh clone's `make demo`) run one after another
+in a thread, each step a subprocess, while the tests go on; the fixture that
+needs a build waits for it. Only the builds a collected test needs are
+queued, in the order the tests need them; one asked for without being
+queued (e.g. through request.getfixturevalue) is made on the spot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from b2b_ops.cli import DEMO_DIRTY_RATE
+from b2b_ops.dev import slim_ci
+from b2b_ops.settings import PROJECT_DIR
+
+CLI = str(Path(sys.executable).with_name("b2b-ops"))
+# The same fixture and as-of date slim CI builds its baseline on.
+HANDMADE_LANDING = PROJECT_DIR / slim_ci.HANDMADE_LANDING
+HANDMADE_AS_OF = slim_ci.HANDMADE_AS_OF
+DEMO_AS_OF = dt.date(2026, 6, 30)
+# The health test's XS demo (data up to 2026-06-29), built as of a day when
+# a month of it is still in the future, and as of its end.
+XS_AS_OF = dt.date(2026, 6, 30)
+EARLY_AS_OF = XS_AS_OF - dt.timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class Step:
+    command: list[str]
+    env: dict[str, str]
+    cwd: Path = PROJECT_DIR
+
+
+@dataclass(eq=False)
+class Job:
+    """A build: its steps, run in order until one fails, and where it writes."""
+
+    name: str
+    steps: list[Step]
+    paths: dict[str, Path]
+    results: list[subprocess.CompletedProcess] = field(default_factory=list)
+    done: threading.Event = field(default_factory=threading.Event)
+
+    def outcome(self) -> dict:
+        """The paths and each step's output, once every step succeeded."""
+        for result in self.results:
+            assert result.returncode == 0, (
+                f"{self.name}: {' '.join(result.args)} failed\n"
+                + result.stdout[-3000:]
+                + result.stderr[-3000:]
+            )
+        assert len(self.results) == len(self.steps), f"{self.name} was stopped"
+        return {**self.paths, "results": self.results}
+
+
+def cli_environment(**env: str) -> dict[str, str]:
+    """The caller's environment for b2b-ops, without DAGSTER_HOME (a run then
+    uses a throwaway Dagster instance, never the repo's .dagster) unless
+    `env` names one, plus `env`."""
+    inherited = {name: value for name, value in os.environ.items() if name != "DAGSTER_HOME"}
+    return {**inherited, **env}
+
+
+def build_step(landing: Path, as_of: dt.date, warehouse: Path, **env: str) -> Step:
+    """`make build` of a landing folder at an as-of date into a warehouse."""
+    return Step(
+        [CLI, "build"],
+        cli_environment(
+            B2B_OPS_LANDING_DIR=str(landing),
+            B2B_OPS_AS_OF_DATE=as_of.isoformat(),
+            B2B_OPS_WAREHOUSE=str(warehouse),
+            **env,
+        ),
+    )
+
+
+def generate_step(size: str, seed: int, as_of: dt.date, root: Path, dirty_rate: float) -> Step:
+    """Demo data into root/landing, its ground truth into root/ground_truth."""
+    return Step(
+        [sys.executable, "-m", "b2b_ops.demo_data", "--size", size, "--seed", str(seed)]
+        + ["--as-of", as_of.isoformat(), "--format", "csv", "--dirty-rate", str(dirty_rate)]
+        + ["--landing-dir", str(root / "landing"), "--truth-dir", str(root / "ground_truth")],
+        cli_environment(),
+    )
+
+
+def handmade_job(root: Path) -> Job:
+    """The hand-made landing folder as of 2025-06-30, its run recorded in a
+    Dagster instance of its own (the UI test shows it)."""
+    paths = {"warehouse": root / "warehouse.duckdb", "dagster_home": root / "dagster_home"}
+    step = build_step(
+        HANDMADE_LANDING,
+        HANDMADE_AS_OF,
+        paths["warehouse"],
+        DAGSTER_HOME=str(paths["dagster_home"]),
+    )
+    return Job("handmade", [step], {**paths, "landing": HANDMADE_LANDING})
+
+
+def demo_job(root: Path) -> Job:
+    """The demo as `make demo` makes it: size S, seed 42, its dirty rate."""
+    paths = {
+        "landing": root / "landing",
+        "truth": root / "ground_truth",
+        "warehouse": root / "w.duckdb",
+    }
+    return Job(
+        "demo",
+        [
+            generate_step("S", 42, DEMO_AS_OF, root, DEMO_DIRTY_RATE),
+            build_step(paths["landing"], DEMO_AS_OF, paths["warehouse"]),
+        ],
+        paths,
+    )
+
+
+def health_job(root: Path) -> Job:
+    """The XS demo (seed 11, clean) built as of EARLY_AS_OF and as of XS_AS_OF."""
+    paths = {"truth": root / "ground_truth", "early": root / "early.duckdb"}
+    paths["late"] = root / "late.duckdb"
+    landing = root / "landing"
+    return Job(
+        "health",
+        [
+            generate_step("XS", 11, XS_AS_OF, root, 0.0),
+            build_step(landing, EARLY_AS_OF, paths["early"]),
+            build_step(landing, XS_AS_OF, paths["late"]),
+        ],
+        paths,
+    )
+
+
+def clean_environment() -> dict[str, str]:
+    """The caller's environment without this project's settings or venv."""
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("B2B_OPS_", "DBT_"))
+        and name not in ("VIRTUAL_ENV", "PYTHONPATH", "DAGSTER_HOME")
+    }
+
+
+def fresh_clone_job(root: Path) -> Job:
+    """A clone of the repository, then the README's first command in it (its own .venv)."""
+    clone = root / "b2b-ops"
+    return Job(
+        "fresh_clone",
+        [
+            Step(["git", "clone", "--quiet", str(PROJECT_DIR), str(clone)], clean_environment()),
+            Step(["make", "demo", "SIZE=XS"], clean_environment(), cwd=clone),
+        ],
+        {"clone": clone},
+    )
+
+
+class BackgroundBuilds:
+    """Runs the queued jobs one after another in a thread."""
+
+    def __init__(self, queued: list[Job]) -> None:
+        self.queued = queued
+        self.stopping = False
+        self.running: subprocess.Popen | None = None
+        self.lock = threading.Lock()
+        self.thread = threading.Thread(target=self._run_all, name="background builds", daemon=True)
+
+    def start(self) -> None:
+        if self.queued:
+            self.thread.start()
+
+    def _run_all(self) -> None:
+        for job in self.queued:
+            self._run(job)
+
+    def _run(self, job: Job) -> None:
+        for step in job.steps:
+            with self.lock:
+                if self.stopping:
+                    break
+                # Its own process group, so stop() ends dbt and the rest with it.
+                self.running = subprocess.Popen(
+                    step.command,
+                    cwd=step.cwd,
+                    env=step.env,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                    start_new_session=True,
+                )
+            stdout, stderr = self.running.communicate()
+            result = subprocess.CompletedProcess(
+                step.command, self.running.returncode, stdout, stderr
+            )
+            job.results.append(result)
+            if result.returncode != 0:
+                break
+        job.done.set()
+
+    def outcome(self, job: Job) -> dict:
+        """The job's outcome, waiting for it (or running it now if it was not queued)."""
+        if job not in self.queued:
+            self._run(job)
+        job.done.wait()
+        return job.outcome()
+
+    def stop(self) -> None:
+        """End the session: kill the step running, queue nothing more."""
+        with self.lock:
+            self.stopping = True
+            if self.running and self.running.poll() is None:
+                os.killpg(self.running.pid, signal.SIGKILL)
+        if self.thread.is_alive():
+            self.thread.join(timeout=60)

@@ -1,0 +1,54 @@
+"""The refresh's console: the full log goes to a file (and to the terminal
+only when verbose), log files do not pile up, and the progress of a real
+refresh (the hand-made build's) names each stage."""
+
+from __future__ import annotations
+
+import sys
+
+from b2b_ops.refresh import LOGS_KEPT, _full_log, new_log_path
+from b2b_ops.settings import Settings
+
+
+def test_the_full_log_goes_to_the_file_and_only_when_verbose_to_the_terminal(tmp_path, capsys):
+    quiet, verbose = tmp_path / "quiet.log", tmp_path / "verbose.log"
+    with _full_log(quiet, verbose=False):
+        print("a dbt line")
+        print("a Dagster line", file=sys.stderr)
+    with _full_log(verbose, verbose=True):
+        print("a dbt line")
+        print("a Dagster line", file=sys.stderr)
+    terminal = capsys.readouterr()
+    assert quiet.read_text() == verbose.read_text() == "a dbt line\na Dagster line\n"
+    assert (terminal.out, terminal.err) == ("a dbt line\n", "a Dagster line\n")
+
+
+def test_log_files_sit_beside_the_warehouse_and_the_oldest_go(tmp_path):
+    settings = Settings(warehouse=str(tmp_path / "w.duckdb"))
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    for number in range(LOGS_KEPT + 5):
+        (logs / f"refresh-20250101-0000{number:02d}-run.log").write_text("old")
+    path = new_log_path(settings, "0123456789abcdef")
+    path.write_text("new")
+    kept = sorted(logs.glob("refresh-*.log"))
+    assert len(kept) == LOGS_KEPT and path in kept
+    assert path.name.endswith("-01234567.log")
+    # The oldest went, the newest stayed.
+    assert not (logs / "refresh-20250101-000000-run.log").exists()
+
+
+def test_the_progress_names_every_stage(handmade_build):
+    progress = handmade_build["stderr"]
+    for line in (
+        "  landing   crm/accounts                         7 rows",
+        "  checks    landing files:",
+        "  dbt       building ",
+        " built; tests: ",
+        "  segments  k = 1 on 3 customers",
+        "  publish   22 marts in ",
+    ):
+        assert line in progress, line
+    # No log line reaches the terminal: they are in the log file.
+    assert " - dagster - " not in progress and "START sql" not in progress
+    assert " - dagster - DEBUG - refresh - " in handmade_build["log"].read_text()

@@ -158,10 +158,8 @@ counts as (
         coalesce(lead_cohorts.cohort_paid_long_window, 0) as cohort_paid_long_window,
         lead_cohorts.median_lead_to_trial_days,
         lead_cohorts.median_trial_to_paid_days,
-        {{ dbt.dateadd('day', short_window_days, month_end('keys.month')) }}
-            <= {{ as_of_date() }} as is_short_window_complete,
-        {{ dbt.dateadd('day', long_window_days, month_end('keys.month')) }}
-            <= {{ as_of_date() }} as is_long_window_complete
+        {{ cohort_window_is_complete('keys.month', short_window_days) }} as is_short_window_complete,
+        {{ cohort_window_is_complete('keys.month', long_window_days) }} as is_long_window_complete
     from keys
     left join lead_cohorts
         on keys.month = lead_cohorts.month
@@ -210,7 +208,8 @@ final as (
             then 1.0 * cohort_paid_long_window / leads end
             as cohort_lead_to_paid_long_window_rate,
         cast(median_lead_to_trial_days as double) as median_lead_to_trial_days,
-        cast(median_trial_to_paid_days as double) as median_trial_to_paid_days
+        cast(median_trial_to_paid_days as double) as median_trial_to_paid_days,
+        {{ is_complete_month('month') }} as is_complete_month
     from counts
 
 )

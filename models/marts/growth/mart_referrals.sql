@@ -99,7 +99,8 @@ final as (
         {{ safe_divide('customer_counts.new_customers_from_referrals', 'customer_counts.new_customers') }}
             as share_of_new_customers_from_referrals,
         cast(round(coalesce(customer_counts.rebates_owed_amount, 0), 2) as decimal(18, 2))
-            as rebates_owed
+            as rebates_owed,
+        {{ is_complete_month('months.month') }} as is_complete_month
     from months
     left join lead_counts on months.month = lead_counts.month
     left join customer_counts on months.month = customer_counts.month

@@ -64,8 +64,7 @@ customer_counts as (
         {{ month_start('first_paid_on') }} as month,
         count(*) as new_customers,
         sum(case when is_referred then 1 else 0 end) as new_customers_from_referrals,
-        {{ money_sum('case when is_referred then first_annual_fee_amount else 0 end') }}
-            * {{ var('referral_rebate_rate') }} as rebates_owed_amount
+        {{ referral_rebates_owed('is_referred', 'first_annual_fee_amount') }} as rebates_owed_amount
     from journeys
     where first_paid_on is not null
     group by {{ month_start('first_paid_on') }}

@@ -122,6 +122,7 @@ company_economics as (
         new_customers as cac_new_customers
     from unit_economics
     where is_company_total
+        and period_kind = 'month'
 
 ),
 

@@ -220,10 +220,14 @@ def test_demo_experiment_interval_level_follows_alpha(demo_build, tmp_path):
     for row in treatments:
         control = by_variant[(row["experiment_id"], "control")]
         rate, control_rate = row["conversion_rate"], control["conversion_rate"]
-        half_width = norm.ppf(1 - alpha / 2) * (
-            rate * (1 - rate) / row["sends"]
-            + control_rate * (1 - control_rate) / control["sends"]
-        ) ** 0.5
+        half_width = (
+            norm.ppf(1 - alpha / 2)
+            * (
+                rate * (1 - rate) / row["sends"]
+                + control_rate * (1 - control_rate) / control["sends"]
+            )
+            ** 0.5
+        )
         assert row["confidence_level"] == pytest.approx(1 - alpha)
         assert (row["ci_lower"], row["ci_upper"]) == pytest.approx(
             (rate - control_rate - half_width, rate - control_rate + half_width), abs=1e-9

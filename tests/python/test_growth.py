@@ -260,7 +260,7 @@ def test_demo_cac_by_channel_recovers_the_planted_cac(demo_build):
     rows = query(
         demo_build["warehouse"],
         "select acquisition_channel, cast(sum(spend) as double) / sum(new_customers) "
-        "from marts.mart_unit_economics where not is_company_total "
+        "from marts.mart_unit_economics where not is_company_total and period_kind = 'month' "
         "group by acquisition_channel having sum(spend) > 0",
     )
     recovered = dict(rows)

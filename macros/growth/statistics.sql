@@ -56,3 +56,92 @@
             )
     end
 {%- endmacro %}
+
+
+{#- The standard normal quantile Phi^-1(p) for 0 < p < 1 (null outside),
+    by Acklam's rational approximation (relative error below 1.2e-9): a
+    ratio of polynomials in (p - 1/2)^2 in the centre, and in
+    sqrt(-2 ln p) in each tail (below p_low, above 1 - p_low).
+    tests/python/test_growth.py checks it against scipy. It gives the z of
+    a confidence interval of any level: Phi^-1(1 - alpha / 2). -#}
+{% macro growth_normal_quantile(p) -%}
+    {%- set central_numerator = [
+        -39.69683028665376, 220.9460984245205, -275.9285104469687,
+        138.3577518672690, -30.66479806614716, 2.506628277459239,
+    ] -%}
+    {%- set central_denominator = [
+        -54.47609879822406, 161.5858368580409, -155.6989798598866,
+        66.80131188771972, -13.28068155288572, 1.0,
+    ] -%}
+    {%- set tail_numerator = [
+        -0.007784894002430293, -0.3223964580411365, -2.400758277161838,
+        -2.549732539343734, 4.374664141464968, 2.938163982698783,
+    ] -%}
+    {%- set tail_denominator = [
+        0.007784695709041462, 0.3224671290700398, 2.445134137142996,
+        3.754408661907416, 1.0,
+    ] -%}
+    {%- set p_low = 0.02425 -%}
+    {%- set probability = "cast(" ~ p ~ " as double)" -%}
+    {%- set centred = "(" ~ probability ~ " - 0.5)" -%}
+    {%- set lower_q = "sqrt(-2.0 * ln(" ~ probability ~ "))" -%}
+    {%- set upper_q = "sqrt(-2.0 * ln(1.0 - " ~ probability ~ "))" -%}
+    case
+        when {{ probability }} <= 0 or {{ probability }} >= 1 then null
+        when {{ probability }} < {{ p_low }} then
+            {{ _growth_polynomial(tail_numerator, lower_q) }}
+            / {{ _growth_polynomial(tail_denominator, lower_q) }}
+        when {{ probability }} <= {{ 1 - p_low }} then
+            {{ _growth_polynomial(central_numerator, centred ~ " * " ~ centred) }} * {{ centred }}
+            / {{ _growth_polynomial(central_denominator, centred ~ " * " ~ centred) }}
+        else
+            -1.0 * {{ _growth_polynomial(tail_numerator, upper_q) }}
+            / {{ _growth_polynomial(tail_denominator, upper_q) }}
+    end
+{%- endmacro %}
+
+
+{#- c0 x^n + c1 x^(n-1) + ... + cn for the coefficients [c0, ..., cn], in
+    Horner's form: (((c0 x + c1) x + c2) ... ) x + cn. -#}
+{% macro _growth_polynomial(coefficients, x) -%}
+    {%- set value = namespace(sql=coefficients[0] | string) -%}
+    {%- for coefficient in coefficients[1:] -%}
+        {%- set value.sql = "(" ~ value.sql ~ " * " ~ x ~ " + " ~ coefficient ~ ")" -%}
+    {%- endfor -%}
+    ({{ value.sql }})
+{%- endmacro %}
+
+
+{#- Upper-tail p-value of a chi-square statistic with the given degrees of
+    freedom, P(X >= statistic), exactly from the regularised upper
+    incomplete gamma function Q(k / 2, x / 2), which is a finite sum for a
+    whole number of degrees of freedom k:
+      Q = [k odd: erfc(sqrt(x / 2)) = 2 (1 - Phi(sqrt(x)))]
+          + sum over j = 0 .. floor(k / 2) - 1 of
+            exp(-x / 2) (x / 2)^(j + s) / Gamma(j + s + 1),  s = (k mod 2) / 2
+    (each term computed through its logarithm, so a large statistic neither
+    overflows nor divides infinity by infinity). 1 for a statistic of 0, 0
+    for an infinite one, null without a statistic or with fewer than 1
+    degree of freedom. DuckDB
+    SQL (the range table function and lgamma); tests/python/test_growth.py
+    checks it against scipy. -#}
+{% macro growth_chi_square_p_value(statistic, degrees_of_freedom) -%}
+    {%- set x = "cast(" ~ statistic ~ " as double)" -%}
+    {%- set k = "cast(" ~ degrees_of_freedom ~ " as integer)" -%}
+    {%- set s = "((" ~ k ~ " % 2) / 2.0)" -%}
+    case
+        when {{ x }} is null or {{ k }} is null or {{ k }} < 1 then null
+        when {{ x }} <= 0 then 1.0
+        when isinf({{ x }}) then 0.0
+        else
+            (case when {{ k }} % 2 = 1 then 2.0 * (1.0 - {{ growth_normal_cdf('sqrt(' ~ x ~ ')') }}) else 0.0 end)
+            + (
+                select coalesce(sum(exp(
+                    -{{ x }} / 2.0
+                    + (series_terms.j + {{ s }}) * ln({{ x }} / 2.0)
+                    - lgamma(series_terms.j + {{ s }} + 1.0)
+                )), 0.0)
+                from range(0, cast(floor({{ k }} / 2) as bigint)) as series_terms (j)
+            )
+    end
+{%- endmacro %}

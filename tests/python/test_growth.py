@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from scipy.stats import chi2_contingency, norm
+from scipy.stats import chi2, chi2_contingency, norm
 
 from b2b_ops.demo_data.config import CHANNEL_CAC_USD
 from b2b_ops.settings import PROJECT_DIR
@@ -34,18 +34,48 @@ TWO_PROPORTION_CASES = (
     (120, 1000, 95, 1000),
     (3, 7, 1, 9),
 )
+# Acklam's quantile is within 1.2e-9 of the exact one (relative), from the
+# far tails through the centre, both sides of its region edges 0.02425 and
+# 0.97575.
+QUANTILE_POINTS = (1e-9, 0.001, 0.02, 0.02425, 0.025, 0.05, 0.3, 0.5, 0.9, 0.95, 0.975, 0.98, 0.999)
+QUANTILE_TOLERANCE = 2e-9
+# (statistic, degrees of freedom): odd and even degrees (the two closed forms),
+# 0, a tiny and a huge statistic, and the hand cases of the A/B unit tests.
+CHI_SQUARE_CASES = (
+    (0.0, 1),
+    (0.5, 1),
+    (3.84, 1),
+    (16.2, 1),
+    (15.0, 2),
+    (1.0, 3),
+    (7.8, 3),
+    (10.0, 4),
+    (3.0, 5),
+    (11.07, 5),
+    (0.001, 12),
+    (200.0, 7),
+)
 
 
-def dbt_show_inline(sql: str, warehouse: Path, tmp_path: Path) -> list[dict]:
+def dbt_show_inline(
+    sql: str, warehouse: Path, tmp_path: Path, dbt_vars: dict | None = None
+) -> list[dict]:
     """Run one inline query through dbt, so the project's macros render it as
     the models do, and return its rows."""
+    return dbt_show(["--inline", sql], warehouse, tmp_path, dbt_vars)
+
+
+def dbt_show(
+    selection: list[str], warehouse: Path, tmp_path: Path, dbt_vars: dict | None = None
+) -> list[dict]:
+    """Run `dbt show` on an inline query or a model (compiled with dbt_vars,
+    not materialized) and return its rows."""
     result = subprocess.run(
         [
             str(Path(sys.executable).with_name("dbt")),
             "--quiet",
             "show",
-            "--inline",
-            sql,
+            *selection,
             "--output",
             "json",
             "--limit",
@@ -53,7 +83,7 @@ def dbt_show_inline(sql: str, warehouse: Path, tmp_path: Path) -> list[dict]:
             "--profiles-dir",
             str(PROJECT_DIR),
             "--vars",
-            json.dumps({"as_of_date": "2025-06-30"}),
+            json.dumps(dbt_vars or {"as_of_date": "2025-06-30"}),
         ],
         cwd=PROJECT_DIR,
         env={
@@ -104,6 +134,35 @@ def test_two_proportion_p_values_match_scipy(handmade_build, tmp_path):
         assert row["p_value"] == pytest.approx(expected, abs=P_VALUE_TOLERANCE), row
 
 
+def test_normal_quantile_macro_matches_scipy(handmade_build, tmp_path):
+    values = ", ".join(f"({point})" for point in QUANTILE_POINTS)
+    rows = dbt_show_inline(
+        f"select p, {{{{ growth_normal_quantile('p') }}}} as z from (values {values}) as cases (p)",
+        handmade_build["warehouse"],
+        tmp_path,
+    )
+    assert len(rows) == len(QUANTILE_POINTS)
+    for row in rows:
+        expected = norm.ppf(row["p"])
+        assert row["z"] == pytest.approx(expected, rel=QUANTILE_TOLERANCE, abs=1e-12), row
+
+
+def test_chi_square_p_values_match_scipy(handmade_build, tmp_path):
+    values = ", ".join(f"({statistic}, {freedom})" for statistic, freedom in CHI_SQUARE_CASES)
+    rows = dbt_show_inline(
+        "select x, k, {{ growth_chi_square_p_value('x', 'k') }} as p_value "
+        f"from (values {values}) as cases (x, k)",
+        handmade_build["warehouse"],
+        tmp_path,
+    )
+    assert len(rows) == len(CHI_SQUARE_CASES)
+    for row in rows:
+        # Odd degrees of freedom go through the SQL normal CDF (3e-7 on a
+        # two-sided p-value); even ones are exact sums.
+        expected = chi2.sf(row["x"], row["k"])
+        assert row["p_value"] == pytest.approx(expected, abs=P_VALUE_TOLERANCE), row
+
+
 def _planted(demo_build) -> dict:
     return json.loads((demo_build["truth"] / "planted_parameters.json").read_text())
 
@@ -146,6 +205,35 @@ def test_demo_experiment_matches_scipy_and_covers_the_planted_difference(demo_bu
     assert srm is False
 
 
+def test_demo_experiment_interval_level_follows_alpha(demo_build, tmp_path):
+    # At ab_test_alpha 0.10 the interval is a 90 % one: scipy's 95 % quantile.
+    alpha = 0.10
+    rows = dbt_show(
+        ["--select", "mart_ab_tests"],
+        demo_build["warehouse"],
+        tmp_path,
+        {"as_of_date": demo_build["as_of"].isoformat(), "ab_test_alpha": alpha},
+    )
+    by_variant = {(row["experiment_id"], row["variant"]): row for row in rows}
+    treatments = [row for row in rows if not row["is_control"]]
+    assert treatments
+    for row in treatments:
+        control = by_variant[(row["experiment_id"], "control")]
+        rate, control_rate = row["conversion_rate"], control["conversion_rate"]
+        half_width = (
+            norm.ppf(1 - alpha / 2)
+            * (
+                rate * (1 - rate) / row["sends"]
+                + control_rate * (1 - control_rate) / control["sends"]
+            )
+            ** 0.5
+        )
+        assert row["confidence_level"] == pytest.approx(1 - alpha)
+        assert (row["ci_lower"], row["ci_upper"]) == pytest.approx(
+            (rate - control_rate - half_width, rate - control_rate + half_width), abs=1e-9
+        )
+
+
 def test_demo_upsell_recovers_the_planted_inventory_to_forecasting_rate(demo_build):
     planted = _planted(demo_build)
     conversion_rate, base_rate, adopters = query(
@@ -172,7 +260,7 @@ def test_demo_cac_by_channel_recovers_the_planted_cac(demo_build):
     rows = query(
         demo_build["warehouse"],
         "select acquisition_channel, cast(sum(spend) as double) / sum(new_customers) "
-        "from marts.mart_unit_economics where not is_company_total "
+        "from marts.mart_unit_economics where not is_company_total and period_kind = 'month' "
         "group by acquisition_channel having sum(spend) > 0",
     )
     recovered = dict(rows)

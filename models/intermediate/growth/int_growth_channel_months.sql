@@ -6,6 +6,11 @@
                            the as-of date), reporting currency at the rate of
                            the spend's month; spend rows carry their channel
       new_customers        accounts whose first paid day is in the month
+      referral_rebates_amount  referral rebates owed in the month for the
+                           channel's referred customers that first paid in
+                           it (macro referral_rebates_owed, as in
+                           mart_referrals): referral acquisition cost, booked
+                           to the referred customer's channel (referral)
       mrr_amount, paying_accounts
                            MRR (constant currency) and accounts with MRR above
                            0 in the month, from int_account_mrr_monthly
@@ -65,6 +70,8 @@ account_channel_months as (
         account_months.mrr_amount,
         account_months.mrr_amount_month_before,
         {{ month_start('journeys.first_paid_on') }} as first_paid_month,
+        journeys.is_referred,
+        journeys.first_annual_fee_amount,
         coalesce(journeys.acquisition_channel, 'unknown') as acquisition_channel
     from account_months
     inner join journeys on account_months.account_id = journeys.account_id
@@ -116,6 +123,8 @@ account_rows as (
         mrr_amount,
         mrr_amount_month_before,
         first_paid_month,
+        is_referred,
+        first_annual_fee_amount,
         'all' as acquisition_channel
     from account_channel_months
 
@@ -156,6 +165,8 @@ account_stats as (
         {{ money_sum('mrr_amount') }} as mrr_amount,
         sum(case when mrr_amount > 0 then 1 else 0 end) as paying_accounts,
         sum(case when first_paid_month = month then 1 else 0 end) as new_customers,
+        {{ referral_rebates_owed('is_referred and first_paid_month = month', 'first_annual_fee_amount') }}
+            as referral_rebates_amount,
         sum(case when mrr_amount_month_before > 0 then 1 else 0 end)
             as accounts_paying_at_start,
         sum(case when mrr_amount_month_before > 0 and mrr_amount = 0 then 1 else 0 end)
@@ -172,6 +183,7 @@ monthly as (
         grid.acquisition_channel,
         coalesce(spend_rows.spend_amount, 0) as spend_amount,
         coalesce(account_stats.new_customers, 0) as new_customers,
+        coalesce(account_stats.referral_rebates_amount, 0) as referral_rebates_amount,
         coalesce(account_stats.mrr_amount, 0) as mrr_amount,
         coalesce(account_stats.paying_accounts, 0) as paying_accounts,
         coalesce(account_stats.accounts_paying_at_start, 0) as accounts_paying_at_start,
@@ -212,6 +224,7 @@ final as (
         monthly.acquisition_channel = 'all' as is_company_total,
         monthly.spend_amount,
         monthly.new_customers,
+        monthly.referral_rebates_amount,
         monthly.mrr_amount,
         monthly.paying_accounts,
         sum(monthly.accounts_paying_at_start) over (

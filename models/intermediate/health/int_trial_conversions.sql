@@ -7,12 +7,19 @@
       is_high_conversion_signal   run >= trial_signal_consecutive_login_days
                                   and uses >= trial_signal_core_feature_uses
                                   (7 and 5 by default; 6 days or 4 uses miss)
-      converted_at                start of the account's first subscription
-                                  on or after the trial's start day, if the
-                                  account had none before the trial (a trial
-                                  of an add-on by a paying account is not a
-                                  conversion); only subscriptions started
-                                  on or before the as-of date count
+      converted_at                the account's first purchase: its first
+                                  paid day (first subscription with MRR
+                                  above 0, started on or before the as-of
+                                  date; int_account_lifecycle_facts). A
+                                  zero-MRR subscription (a free plan) is not
+                                  a purchase. One purchase converts one
+                                  trial: the latest trial started on or
+                                  before the purchase day (ties: the later
+                                  start time, then the higher trial_id);
+                                  earlier trials of the account are not
+                                  converted, and neither is a trial started
+                                  after the account first paid (an add-on
+                                  trial of a paying account)
       converted_within_offer_window  converted at most trial_offer_window_days
                                   days after the trial's start day (day 30
                                   is inside): eligible for the
@@ -32,9 +39,9 @@ trial_days as (
 
 ),
 
-subscriptions as (
+lifecycle_facts as (
 
-    select * from {{ ref('stg_billing__subscriptions') }}
+    select * from {{ ref('int_account_lifecycle_facts') }}
 
 ),
 
@@ -96,27 +103,31 @@ trial_totals as (
 
 ),
 
-first_subscriptions as (
-
-    select
-        account_id,
-        min(started_on) as first_started_on
-    from subscriptions
-    where {{ is_visible_at_as_of('started_on') }}
-        and account_id is not null
-    group by account_id
-
-),
-
-converted as (
+-- The trials started on or before the account's first paid day, latest first.
+trials_before_purchase as (
 
     select
         visible_trials.trial_id,
-        first_subscriptions.first_started_on as converted_on
+        lifecycle_facts.first_paid_on,
+        row_number() over (
+            partition by visible_trials.account_id
+            order by visible_trials.started_at desc, visible_trials.trial_id desc
+        ) as trial_recency
     from visible_trials
-    inner join first_subscriptions
-        on visible_trials.account_id = first_subscriptions.account_id
-        and visible_trials.started_on <= first_subscriptions.first_started_on
+    inner join lifecycle_facts
+        on visible_trials.account_id = lifecycle_facts.account_id
+        and visible_trials.started_on <= lifecycle_facts.first_paid_on
+
+),
+
+-- One purchase converts one trial: the latest one before it.
+converted as (
+
+    select
+        trial_id,
+        first_paid_on as converted_on
+    from trials_before_purchase
+    where trial_recency = 1
 
 ),
 

@@ -65,7 +65,8 @@ final as (
         cast(mrr as decimal(18, 2)) as mrr,
         cast(previous_mrr as decimal(18, 2)) as previous_mrr,
         cast(mrr_change as decimal(18, 2)) as mrr_change,
-        movement
+        movement,
+        {{ is_complete_month('month') }} as is_complete_month
     from classified
 
 )

@@ -58,7 +58,8 @@ final as (
         cast(mrr_now_of_year_before_accounts / nullif(mrr_year_before, 0) as double)
             as net_revenue_retention_12m,
         cast(retained_mrr_of_year_before_accounts / nullif(mrr_year_before, 0) as double)
-            as gross_revenue_retention_12m
+            as gross_revenue_retention_12m,
+        {{ is_complete_month('month') }} as is_complete_month
     from aggregated
 
 )

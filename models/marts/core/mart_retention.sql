@@ -94,7 +94,8 @@ final as (
         cast(churned_since_month_before as double) / nullif(active_month_before, 0)
             as monthly_churn_rate,
         cast(churned_since_year_before as double) / nullif(active_year_before, 0)
-            as annual_churn_rate
+            as annual_churn_rate,
+        {{ is_complete_month('month') }} as is_complete_month
     from aggregated
 
 )

@@ -12,24 +12,41 @@
                           against the control with the pooled rate; the
                           normal CDF is the growth_normal_cdf macro (error
                           below 1.5e-7, checked against scipy)
-      ci_lower / ci_upper 95 % confidence interval of the difference, with the
-                          unpooled standard error (Wald)
+      ci_lower / ci_upper confidence interval of the difference at the level
+                          confidence_level = 1 - ab_test_alpha (95 % at the
+                          default 0.05), so the interval and the test agree:
+                          z = Phi^-1(1 - alpha / 2) (growth_normal_quantile),
+                          with the unpooled standard error (Wald)
       is_significant      p_value < ab_test_alpha
-      srm_p_value         sample-ratio-mismatch check: the variant's share of
-                          the experiment's sends against an equal split (a
-                          one-sample z-test; with two variants it is the usual
-                          chi-square test); has_sample_ratio_mismatch when it
-                          is below ab_test_srm_alpha, and then the result
+      srm_p_value         sample-ratio-mismatch check, one per experiment (the
+                          same on each of its rows): a chi-square
+                          goodness-of-fit test of the sends of all the
+                          experiment's variants against the intended split,
+                          sum over variants of (sends - expected)^2 /
+                          expected, with (variants - 1) degrees of freedom
+                          (growth_chi_square_p_value). The intended split is
+                          seeds/experiment_intended_splits.csv when it lists
+                          the experiment (a variant it does not list was
+                          meant to get nothing, so any send to it is a
+                          mismatch; a listed variant without sends still
+                          counts), else an equal split between the variants
+                          that sent. has_sample_ratio_mismatch when it is
+                          below ab_test_srm_alpha, and then the result
                           should not be trusted
     Several sends to one lead are treated as independent trials; this
     understates the variance a little when a lead's sends are alike. -#}
 
-{#- z of a two-sided 95 % interval: the 0.975 quantile of the standard normal. -#}
-{%- set ci_z = 1.959963984540054 %}
+{%- set ci_level = "(1.0 - " ~ var('ab_test_alpha') ~ ")" %}
 
 with email_sends as (
 
     select * from {{ ref('stg_marketing__email_sends') }}
+
+),
+
+intended_splits as (
+
+    select * from {{ ref('experiment_intended_splits') }}
 
 ),
 
@@ -76,12 +93,86 @@ experiment_counts as (
 
 ),
 
+split_experiments as (
+
+    select distinct experiment_id from intended_splits
+
+),
+
+-- Every variant of the intended split: the seed's variants for an experiment
+-- it lists (also those without sends), else the variants that sent, equally.
+split_variants as (
+
+    select
+        intended_splits.experiment_id,
+        intended_splits.variant,
+        intended_splits.intended_share
+    from intended_splits
+    inner join experiment_counts
+        on intended_splits.experiment_id = experiment_counts.experiment_id
+    union all
+    select
+        variant_counts.experiment_id,
+        variant_counts.variant,
+        1.0 / experiment_counts.variant_count as intended_share
+    from variant_counts
+    inner join experiment_counts
+        on variant_counts.experiment_id = experiment_counts.experiment_id
+    left join split_experiments
+        on variant_counts.experiment_id = split_experiments.experiment_id
+    where split_experiments.experiment_id is null
+
+),
+
+-- A variant that sent but is not in its experiment's listed split was meant
+-- to get no sends.
+split_cells as (
+
+    select
+        coalesce(split_variants.experiment_id, variant_counts.experiment_id) as experiment_id,
+        coalesce(split_variants.variant, variant_counts.variant) as variant,
+        coalesce(split_variants.intended_share, 0) as intended_share,
+        coalesce(variant_counts.sends, 0) as sends
+    from split_variants
+    full outer join variant_counts
+        on split_variants.experiment_id = variant_counts.experiment_id
+        and split_variants.variant = variant_counts.variant
+
+),
+
+sample_ratio_tests as (
+
+    select
+        split_cells.experiment_id,
+        count(*) - 1 as srm_degrees_of_freedom,
+        case
+            -- Sends to a variant meant to get none: the split is broken.
+            when max(case when split_cells.intended_share = 0 and split_cells.sends > 0 then 1 else 0 end) = 1
+                then cast('infinity' as double)
+            else sum(
+                case when split_cells.intended_share > 0 then
+                    power(
+                        split_cells.sends - split_cells.intended_share * experiment_counts.experiment_sends, 2
+                    ) / (split_cells.intended_share * experiment_counts.experiment_sends)
+                else 0 end
+            )
+        end as srm_chi_square
+    from split_cells
+    inner join experiment_counts
+        on split_cells.experiment_id = experiment_counts.experiment_id
+    group by split_cells.experiment_id
+
+),
+
 compared as (
 
     select
         variant_counts.*,
         experiment_counts.experiment_sends,
         experiment_counts.variant_count,
+        split_cells.intended_share,
+        sample_ratio_tests.srm_chi_square,
+        sample_ratio_tests.srm_degrees_of_freedom,
         control.sends as control_sends,
         control.conversions as control_conversions,
         1.0 * variant_counts.conversions / variant_counts.sends as conversion_rate,
@@ -90,6 +181,11 @@ compared as (
     from variant_counts
     inner join experiment_counts
         on variant_counts.experiment_id = experiment_counts.experiment_id
+    inner join split_cells
+        on variant_counts.experiment_id = split_cells.experiment_id
+        and variant_counts.variant = split_cells.variant
+    inner join sample_ratio_tests
+        on variant_counts.experiment_id = sample_ratio_tests.experiment_id
     left join variant_counts as control
         on variant_counts.experiment_id = control.experiment_id
         and control.variant = 'control'
@@ -111,11 +207,8 @@ statistics as (
                 + control_conversion_rate * (1.0 - control_conversion_rate) / control_sends
             )
         end as difference_standard_error,
-        -- Share of sends against an equal split: z = (share - 1/k) / sqrt((1/k)(1 - 1/k) / n).
-        case when variant_count > 1 then
-            (1.0 * sends / experiment_sends - 1.0 / variant_count)
-            / sqrt((1.0 / variant_count) * (1.0 - 1.0 / variant_count) / experiment_sends)
-        end as srm_z_score
+        {{ growth_normal_quantile('1.0 - ' ~ var('ab_test_alpha') ~ ' / 2.0') }} as ci_z,
+        {{ growth_chi_square_p_value('srm_chi_square', 'srm_degrees_of_freedom') }} as srm_p_value
     from compared
 
 ),
@@ -140,16 +233,18 @@ final as (
             then conversion_rate - control_conversion_rate end as conversion_rate_difference,
         z_score,
         {{ growth_two_sided_p_value('z_score') }} as p_value,
-        conversion_rate - control_conversion_rate - {{ ci_z }} * difference_standard_error
+        conversion_rate - control_conversion_rate - ci_z * difference_standard_error
             as ci_lower,
-        conversion_rate - control_conversion_rate + {{ ci_z }} * difference_standard_error
+        conversion_rate - control_conversion_rate + ci_z * difference_standard_error
             as ci_upper,
         coalesce({{ growth_two_sided_p_value("z_score") }} < {{ var("ab_test_alpha") }}, false)
             as is_significant,
         1.0 * sends / experiment_sends as share_of_sends,
-        {{ growth_two_sided_p_value('srm_z_score') }} as srm_p_value,
-        {{ growth_two_sided_p_value('srm_z_score') }} < {{ var('ab_test_srm_alpha') }}
-            as has_sample_ratio_mismatch
+        srm_p_value,
+        srm_p_value < {{ var('ab_test_srm_alpha') }} as has_sample_ratio_mismatch,
+        cast({{ ci_level }} as double) as confidence_level,
+        cast(intended_share as double) as intended_share_of_sends,
+        cast(srm_chi_square as double) as srm_chi_square
     from statistics
 
 )

@@ -16,11 +16,15 @@
         of the leads created in the month, how many led to an account whose
         first trial started (or first payment happened) within the short
         and long windows of funnel_cohort_windows_days after the lead was
-        created. A cohort rate is null until its window has passed for every
-        lead of the month (month end + window after the as-of date), so a
-        young cohort never looks like a bad one.
+        created (lag 0 to the window's days, both ends included). A trial or
+        payment before the lead was created (a negative lag) did not follow
+        from the lead: it never counts as converted. A cohort rate is null
+        until its window has passed for every lead of the month (month end
+        + window on or before the as-of date), so a young cohort never
+        looks like a bad one.
       median days between stages, for the month's leads that got there:
-        lead created -> first trial, first trial -> first paid day.
+        lead created -> first trial (negative lags left out, as above),
+        first trial -> first paid day.
     A row exists where at least one count is above 0. -#}
 
 {%- set short_window_days = var('funnel_cohort_windows_days')[0] -%}
@@ -57,6 +61,22 @@ visible_leads as (
 
 ),
 
+-- Days from the lead to the account's first trial and first payment; null
+-- when that came before the lead (it did not follow from the lead).
+lead_lags as (
+
+    select
+        *,
+        case when first_trial_on >= lead_created_on
+            then {{ dbt.datediff('lead_created_on', 'first_trial_on', 'day') }}
+        end as lead_to_trial_days,
+        case when first_paid_on >= lead_created_on
+            then {{ dbt.datediff('lead_created_on', 'first_paid_on', 'day') }}
+        end as lead_to_paid_days
+    from visible_leads
+
+),
+
 lead_cohorts as (
 
     select
@@ -64,19 +84,18 @@ lead_cohorts as (
         acquisition_channel,
         industry,
         count(*) as leads,
-        sum(case when {{ dbt.datediff('lead_created_on', 'first_trial_on', 'day') }}
-            <= {{ short_window_days }} then 1 else 0 end) as cohort_trials_short_window,
-        sum(case when {{ dbt.datediff('lead_created_on', 'first_trial_on', 'day') }}
-            <= {{ long_window_days }} then 1 else 0 end) as cohort_trials_long_window,
-        sum(case when {{ dbt.datediff('lead_created_on', 'first_paid_on', 'day') }}
-            <= {{ short_window_days }} then 1 else 0 end) as cohort_paid_short_window,
-        sum(case when {{ dbt.datediff('lead_created_on', 'first_paid_on', 'day') }}
-            <= {{ long_window_days }} then 1 else 0 end) as cohort_paid_long_window,
-        {{ median_value(dbt.datediff('lead_created_on', 'first_trial_on', 'day')) }}
-            as median_lead_to_trial_days,
+        sum(case when lead_to_trial_days <= {{ short_window_days }} then 1 else 0 end)
+            as cohort_trials_short_window,
+        sum(case when lead_to_trial_days <= {{ long_window_days }} then 1 else 0 end)
+            as cohort_trials_long_window,
+        sum(case when lead_to_paid_days <= {{ short_window_days }} then 1 else 0 end)
+            as cohort_paid_short_window,
+        sum(case when lead_to_paid_days <= {{ long_window_days }} then 1 else 0 end)
+            as cohort_paid_long_window,
+        {{ median_value('lead_to_trial_days') }} as median_lead_to_trial_days,
         {{ median_value(dbt.datediff('first_trial_on', 'first_paid_on', 'day')) }}
             as median_trial_to_paid_days
-    from visible_leads
+    from lead_lags
     group by month, acquisition_channel, industry
 
 ),
@@ -158,10 +177,8 @@ counts as (
         coalesce(lead_cohorts.cohort_paid_long_window, 0) as cohort_paid_long_window,
         lead_cohorts.median_lead_to_trial_days,
         lead_cohorts.median_trial_to_paid_days,
-        {{ dbt.dateadd('day', short_window_days, month_end('keys.month')) }}
-            <= {{ as_of_date() }} as is_short_window_complete,
-        {{ dbt.dateadd('day', long_window_days, month_end('keys.month')) }}
-            <= {{ as_of_date() }} as is_long_window_complete
+        {{ cohort_window_is_complete('keys.month', short_window_days) }} as is_short_window_complete,
+        {{ cohort_window_is_complete('keys.month', long_window_days) }} as is_long_window_complete
     from keys
     left join lead_cohorts
         on keys.month = lead_cohorts.month
@@ -210,7 +227,8 @@ final as (
             then 1.0 * cohort_paid_long_window / leads end
             as cohort_lead_to_paid_long_window_rate,
         cast(median_lead_to_trial_days as double) as median_lead_to_trial_days,
-        cast(median_trial_to_paid_days as double) as median_trial_to_paid_days
+        cast(median_trial_to_paid_days as double) as median_trial_to_paid_days,
+        {{ is_complete_month('month') }} as is_complete_month
     from counts
 
 )

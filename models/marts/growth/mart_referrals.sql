@@ -7,6 +7,17 @@
       non_referred_conversion_rate, the same for the month's other leads;
       null when there are no such leads. Both follow the month's leads, so
       the latest months are low until their leads have had time to convert.
+      The cohort view does not have that bias:
+      referred_conversions_within_window  of the month's referred leads, the
+                            ones converted 0 to referral_conversion_window_days
+                            days after they were created (a conversion dated
+                            before the lead does not count)
+      referral_cohort_conversion_rate = that / referred_leads, beside
+      non_referred_cohort_conversion_rate for the month's other leads; shown
+      only for complete cohorts, months whose last day + the window is on
+      or before the as-of date (is_conversion_window_complete), so every
+      lead counted had the whole window; null for younger months. The KPI
+      scorecard reads these.
       new_customers         accounts whose first paid day is in the month
       new_customers_from_referrals  of those, the ones whose lead was referred
       share_of_new_customers_from_referrals = the two above; null without new
@@ -18,6 +29,8 @@
                             month's rate. It is owed once, in the month the
                             referred customer first pays; nothing is owed for
                             a referred lead that never pays. -#}
+
+{%- set window_days = var('referral_conversion_window_days') %}
 
 with journeys as (
 
@@ -38,7 +51,13 @@ lead_months as (
         referred_by_account_id is not null as is_referred,
         converted_account_id is not null
             and converted_at is not null
-            and {{ is_visible_at_as_of('converted_at') }} as is_converted
+            and {{ is_visible_at_as_of('converted_at') }} as is_converted,
+        converted_account_id is not null
+            and cast(converted_at as date) >= cast(created_at as date)
+            and {{ is_visible_at_as_of('converted_at') }}
+            and {{ dbt.datediff('cast(created_at as date)', 'cast(converted_at as date)', 'day') }}
+                <= {{ window_days }}
+            as is_converted_within_window
     from leads
     where {{ is_visible_at_as_of('created_at') }}
 
@@ -52,7 +71,11 @@ lead_counts as (
         sum(case when is_referred and is_converted then 1 else 0 end) as referred_conversions,
         sum(case when not is_referred then 1 else 0 end) as non_referred_leads,
         sum(case when not is_referred and is_converted then 1 else 0 end)
-            as non_referred_conversions
+            as non_referred_conversions,
+        sum(case when is_referred and is_converted_within_window then 1 else 0 end)
+            as referred_conversions_within_window,
+        sum(case when not is_referred and is_converted_within_window then 1 else 0 end)
+            as non_referred_conversions_within_window
     from lead_months
     group by month
 
@@ -64,8 +87,7 @@ customer_counts as (
         {{ month_start('first_paid_on') }} as month,
         count(*) as new_customers,
         sum(case when is_referred then 1 else 0 end) as new_customers_from_referrals,
-        {{ money_sum('case when is_referred then first_annual_fee_amount else 0 end') }}
-            * {{ var('referral_rebate_rate') }} as rebates_owed_amount
+        {{ referral_rebates_owed('is_referred', 'first_annual_fee_amount') }} as rebates_owed_amount
     from journeys
     where first_paid_on is not null
     group by {{ month_start('first_paid_on') }}
@@ -99,7 +121,20 @@ final as (
         {{ safe_divide('customer_counts.new_customers_from_referrals', 'customer_counts.new_customers') }}
             as share_of_new_customers_from_referrals,
         cast(round(coalesce(customer_counts.rebates_owed_amount, 0), 2) as decimal(18, 2))
-            as rebates_owed
+            as rebates_owed,
+        {{ is_complete_month('months.month') }} as is_complete_month,
+        cast({{ window_days }} as integer) as conversion_window_days,
+        {{ cohort_window_is_complete('months.month', window_days) }} as is_conversion_window_complete,
+        cast(coalesce(lead_counts.referred_conversions_within_window, 0) as integer)
+            as referred_conversions_within_window,
+        cast(coalesce(lead_counts.non_referred_conversions_within_window, 0) as integer)
+            as non_referred_conversions_within_window,
+        case when {{ cohort_window_is_complete('months.month', window_days) }} then
+            {{ safe_divide('lead_counts.referred_conversions_within_window', 'lead_counts.referred_leads') }}
+        end as referral_cohort_conversion_rate,
+        case when {{ cohort_window_is_complete('months.month', window_days) }} then
+            {{ safe_divide('lead_counts.non_referred_conversions_within_window', 'lead_counts.non_referred_leads') }}
+        end as non_referred_cohort_conversion_rate
     from months
     left join lead_counts on months.month = lead_counts.month
     left join customer_counts on months.month = customer_counts.month

@@ -1,11 +1,23 @@
-{#- Unit economics per month and acquisition channel, and for the whole
-    company (acquisition_channel = 'all'). Inputs: int_growth_channel_months.
-      spend         marketing spend of the month, reporting currency
-      new_customers accounts whose first paid day falls in the month
-      cac           spend / new_customers; null when there are no new
-                    customers (spend with nobody to show for it is visible
-                    as spend, not as an infinite CAC)
-      arpu          average MRR per paying account in the month (ARPA)
+{#- Unit economics per period and acquisition channel, and for the whole
+    company (acquisition_channel = 'all'). Periods (period_kind): every
+    month, every quarter, and the trailing 12 months ending with every
+    month; month is the period's last month. Inputs:
+    int_growth_channel_periods, which sums the flows over the period's
+    months (so a quarter's CAC is its spend / its new customers, not an
+    average of monthly CACs) and takes stocks and trailing windows at the
+    period's latest month.
+      spend         marketing spend of the period, reporting currency
+      referral_rebates  referral rebates owed in the period (the referral
+                    channel's acquisition cost; see mart_referrals)
+      acquisition_cost  spend + referral_rebates
+      new_customers accounts whose first paid day falls in the period
+      cac           acquisition_cost / new_customers: marketing spend plus
+                    referral rebates, per new customer; null when there are
+                    no new customers (cost with nobody to show for it is
+                    visible as cost, not as an infinite CAC)
+      arpu          average MRR per paying account and month over the
+                    period (MRR summed / paying account-months; for a month,
+                    MRR / paying accounts)
       churn_rate    monthly logo churn over the last ltv_churn_window_months
                     months: accounts lost / accounts paying at the months'
                     starts, pooled over the window
@@ -17,16 +29,20 @@
       ltv_to_cac    ltv / cac; null when either is null
       channel_roi   revenue (MRR) earned over the last
                     channel_roi_window_months months by the customers the
-                    channel won in those months / the channel's spend in
-                    those months; null without spend. 1.0 = the window's
-                    spend came back as revenue
+                    channel won in those months / the channel's marketing
+                    spend in those months (rebates not included); null
+                    without spend. 1.0 = the window's spend came back as
+                    revenue
       payback_months cac / (arpu x ltv_gross_margin): months of gross profit
                     to earn the acquisition cost back; null when either is
-                    null or 0 -#}
+                    null or 0
+    churn_rate, ltv and channel_roi are trailing figures taken at the
+    period's latest month; is_complete_month says whether the period has
+    ended by the as-of date. -#}
 
-with channel_months as (
+with channel_periods as (
 
-    select * from {{ ref('int_growth_channel_months') }}
+    select * from {{ ref('int_growth_channel_periods') }}
 
 ),
 
@@ -34,11 +50,12 @@ rates as (
 
     select
         *,
-        {{ safe_divide('spend_amount', 'new_customers') }} as cac_value,
-        {{ safe_divide('mrr_amount', 'paying_accounts') }} as arpu_value,
+        spend_amount + referral_rebates_amount as acquisition_cost_amount,
+        {{ safe_divide('spend_amount + referral_rebates_amount', 'new_customers') }} as cac_value,
+        {{ safe_divide('mrr_amount', 'paying_account_months') }} as arpu_value,
         {{ safe_divide('churn_window_churned_accounts', 'churn_window_accounts_at_start') }}
             as churn_rate
-    from channel_months
+    from channel_periods
 
 ),
 
@@ -74,7 +91,14 @@ final as (
         case
             when cac_value is not null and arpu_value > 0
                 then cac_value / (arpu_value * {{ var('ltv_gross_margin') }})
-        end as payback_months
+        end as payback_months,
+        period_kind,
+        period_start,
+        {{ month_end('month') }} as period_end_on,
+        cast(round(referral_rebates_amount, 2) as decimal(18, 2)) as referral_rebates,
+        cast(round(acquisition_cost_amount, 2) as decimal(18, 2)) as acquisition_cost,
+        cast(paying_account_months as integer) as paying_account_months,
+        {{ is_complete_month('month') }} as is_complete_month
     from ltv
 
 )

@@ -121,7 +121,8 @@ final as (
         {{ safe_divide('sum(csat_score_total)', 'sum(csat_response_count)') }} as csat_average_score,
         cast(sum(ticket_count) as integer) as ticket_count,
         cast(sum(resolved_ticket_count) as integer) as resolved_ticket_count,
-        {{ safe_divide('sum(resolved_ticket_count)', 'sum(ticket_count)') }} as ticket_resolution_rate
+        {{ safe_divide('sum(resolved_ticket_count)', 'sum(ticket_count)') }} as ticket_resolution_rate,
+        {{ is_complete_month('month') }} as is_complete_month
     from labelled
     group by month, value_tier, industry
 

@@ -6,22 +6,39 @@
     KPIs (every ratio null when its denominator is 0 or absent):
       annual_retention_rate   mart_churn_rates' annual retention of the
                               period's last month (already a 12-month figure)
-      high_value_upsell_rate  at the period's last month: high-value accounts
-                              upsold / high-value accounts paying, in the 12
-                              months ending with it
+      high_value_upsell_rate  at the period's last month: of the cohort of
+                              accounts high value and paying at the start of
+                              the high_value_upsell_window_months months
+                              ending with it, the share with an expansion in
+                              those months (churned and downgraded members
+                              stay in the cohort)
       nps                     100 x (promoters - detractors) / responses,
                               pooled over the period's months
       referral_share_of_new_customers  new customers from referrals / new
                               customers, pooled
-      referral_conversion_rate referred conversions / referred leads, pooled
-      lead_to_trial_rate      trials started / leads created, pooled
+      referral_conversion_rate referred leads converted within
+                              referral_conversion_window_days / referred
+                              leads, pooled over the period's complete
+                              cohorts only (months whose last day + the
+                              window is on or before the as-of date); null
+                              when the period has none. referral_cohort_*
+                              give the first and last month counted
+      lead_to_trial_rate      leads whose account started a trial within the
+                              funnel's long window / leads, pooled over the
+                              period's complete cohorts only (as above, with
+                              the long window of funnel_cohort_windows_days);
+                              funnel_cohort_* give the months counted
       trial_to_paid_rate      new paying accounts / trials started, pooled
-      cac                     marketing spend / new customers (company), pooled
+                              (calendar counts of the same months)
+      cac                     (marketing spend + referral rebates) / new
+                              customers (company), pooled
       high_value_ltv          at the period's last month: high-value ARPU
                               (MRR / paying accounts) x ltv_gross_margin /
                               high-value monthly churn rate (churned /
                               accounts at the months' starts over
-                              ltv_churn_window_months); null with no churn -#}
+                              ltv_churn_window_months, both at the tier the
+                              account had at the month's start); null with
+                              no churn -#}
 
 {%- set kpis = [
     ('annual_retention_rate',
@@ -34,13 +51,15 @@
     ('referral_share_of_new_customers',
         "cast(sum(new_customers_from_referrals) as double) / nullif(sum(new_customers), 0)"),
     ('referral_conversion_rate',
-        "cast(sum(referred_conversions) as double) / nullif(sum(referred_leads), 0)"),
+        "cast(sum(case when is_referral_cohort_complete then referred_conversions_within_window end) as double)"
+        ~ " / nullif(sum(case when is_referral_cohort_complete then referred_leads end), 0)"),
     ('lead_to_trial_rate',
-        "cast(sum(trials) as double) / nullif(sum(leads), 0)"),
+        "cast(sum(case when is_funnel_cohort_complete then funnel_cohort_trials end) as double)"
+        ~ " / nullif(sum(case when is_funnel_cohort_complete then leads end), 0)"),
     ('trial_to_paid_rate',
         "cast(sum(new_paying) as double) / nullif(sum(trials), 0)"),
     ('cac',
-        "cast(sum(spend_amount) as double) / nullif(sum(cac_new_customers), 0)"),
+        "cast(sum(spend_amount) + sum(referral_rebates_amount) as double) / nullif(sum(cac_new_customers), 0)"),
     ('high_value_ltv',
         "max(case when month = period_last_month then"
         ~ " (cast(high_value_mrr_amount as double) / nullif(high_value_paying_accounts, 0))"
@@ -102,6 +121,14 @@ period_values as (
         {%- for kpi, formula in kpis %}
         cast({{ formula }} as double) as {{ kpi }},
         {%- endfor %}
+        min(case when kpi_months.is_referral_cohort_complete then kpi_months.month end)
+            as referral_cohort_first_month,
+        max(case when kpi_months.is_referral_cohort_complete then kpi_months.month end)
+            as referral_cohort_last_month,
+        min(case when kpi_months.is_funnel_cohort_complete then kpi_months.month end)
+            as funnel_cohort_first_month,
+        max(case when kpi_months.is_funnel_cohort_complete then kpi_months.month end)
+            as funnel_cohort_last_month,
         count(*) as month_count,
         max(periods.expected_months) as expected_months
     from periods

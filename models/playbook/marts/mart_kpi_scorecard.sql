@@ -5,25 +5,47 @@
     four quarters ending with that quarter. A period is kept only when the
     KPI inputs have all its months.
     KPIs (computed per period in int_playbook_kpi_periods; every ratio is
-    null when its denominator is 0 or absent):
-      annual_retention_rate   mart_churn_rates' annual retention of the
-                              period's last month (already a 12-month figure)
-      high_value_upsell_rate  of the high-value accounts paying in the 12
-                              months ending with the period's last month,
-                              the share with an expansion movement in them
-      nps                     100 x (promoters - detractors) / responses,
-                              the period's survey responses pooled
-      referral_share_of_new_customers  new customers from referrals / new
-                              customers, pooled over the period
-      referral_conversion_rate referred conversions / referred leads
-      lead_to_trial_rate      trials started / leads created
-      trial_to_paid_rate      new paying accounts / trials started
-      cac                     marketing spend / new customers (company)
-      high_value_ltv          at the period's last month: high-value ARPU
-                              (MRR / paying accounts) x ltv_gross_margin /
-                              high-value monthly churn rate (churned /
-                              accounts at the month's start, pooled over
-                              ltv_churn_window_months); null with no churn
+    null when its denominator is 0 or absent), each with its unit and the
+    dates its value covers (measured_from_on to measured_to_on):
+      annual_retention_rate   rate; mart_churn_rates' annual retention of
+                              the period's last month: the 12 months ending
+                              with it
+      high_value_upsell_rate  rate; of the accounts high value and paying at
+                              the start of the high_value_upsell_window_months
+                              months ending with the period's last month (a
+                              cohort fixed then: churned and downgraded
+                              members stay in it, accounts that became high
+                              value by expanding are not in it), the share
+                              with an expansion movement in those months
+      nps                     nps_points (-100..100); 100 x (promoters -
+                              detractors) / responses, the period's survey
+                              responses pooled
+      referral_share_of_new_customers  rate; new customers from referrals /
+                              new customers, pooled over the period
+      referral_conversion_rate rate; referred leads converted within
+                              referral_conversion_window_days / referred
+                              leads, over the period's complete lead cohorts
+                              only (months whose window has passed); covers
+                              the leads created measured_from_on to
+                              measured_to_on, each followed for
+                              cohort_window_days; null when no month of the
+                              period is complete yet
+      lead_to_trial_rate      rate; the same for leads whose account started
+                              a trial within the funnel's long window
+                              (funnel_cohort_windows_days)
+      trial_to_paid_rate      rate; new paying accounts / trials started in
+                              the period (calendar counts; can exceed 1)
+      cac                     currency; (marketing spend + referral rebates
+                              owed) / new customers (company), the period's
+                              sums
+      high_value_ltv          currency; at the period's last month:
+                              high-value ARPU (MRR / paying accounts) x
+                              ltv_gross_margin / high-value monthly churn
+                              rate (churned / accounts at the month's start,
+                              both at the tier the account had at the
+                              month's start, pooled over the
+                              ltv_churn_window_months months ending with it);
+                              null with no churn
     Trend: previous_value is the same KPI of the previous period of the same
     kind (month before, quarter before, the four quarters before);
     change_value = actual - previous; change_rate = actual / previous - 1
@@ -35,9 +57,26 @@
     compared - target for at_least, target - compared for at_most.
     is_on_track is null when the target or the compared value is missing. -#}
 
+{%- set months_per_year = 12 -%}
+{%- set period_end = month_end('period_last_month') -%}
+{%- set trailing_start = dbt.dateadd('month', '1 - {}', 'period_last_month') -%}
+
+{#- Per KPI: (name, unit, first day covered, last day covered, days each
+    cohort is followed or none). -#}
 {%- set kpis = [
-    'annual_retention_rate', 'high_value_upsell_rate', 'nps', 'referral_share_of_new_customers',
-    'referral_conversion_rate', 'lead_to_trial_rate', 'trial_to_paid_rate', 'cac', 'high_value_ltv',
+    ('annual_retention_rate', 'rate', trailing_start.format(months_per_year), period_end, none),
+    ('high_value_upsell_rate', 'rate',
+        trailing_start.format(var('high_value_upsell_window_months')), period_end, none),
+    ('nps', 'nps_points', 'period_start', period_end, none),
+    ('referral_share_of_new_customers', 'rate', 'period_start', period_end, none),
+    ('referral_conversion_rate', 'rate', 'referral_cohort_first_month',
+        month_end('referral_cohort_last_month'), var('referral_conversion_window_days')),
+    ('lead_to_trial_rate', 'rate', 'funnel_cohort_first_month',
+        month_end('funnel_cohort_last_month'), var('funnel_cohort_windows_days')[-1]),
+    ('trial_to_paid_rate', 'rate', 'period_start', period_end, none),
+    ('cac', 'currency', 'period_start', period_end, none),
+    ('high_value_ltv', 'currency',
+        trailing_start.format(var('ltv_churn_window_months')), period_end, none),
 ] -%}
 
 with kpi_periods as (
@@ -62,14 +101,18 @@ current_targets as (
 
 kpi_rows as (
 
-    {% for kpi in kpis -%}
+    {% for kpi, unit, measured_from, measured_to, window_days in kpis -%}
     select
         period_kind,
         period_start,
         period_last_month,
         step_months,
         '{{ kpi }}' as kpi,
-        {{ kpi }} as actual_value
+        {{ kpi }} as actual_value,
+        '{{ unit }}' as unit,
+        cast({{ measured_from }} as date) as measured_from_on,
+        cast({{ measured_to }} as date) as measured_to_on,
+        cast({{ 'null' if window_days is none else window_days }} as integer) as cohort_window_days
     from kpi_periods
     {%- if not loop.last %}
     union all
@@ -119,7 +162,11 @@ compared as (
         current_targets.targets_version,
         current_targets.target_value,
         current_targets.comparison,
-        current_targets.applies_to
+        current_targets.applies_to,
+        latest.unit,
+        latest.measured_from_on,
+        latest.measured_to_on,
+        latest.cohort_window_days
     from latest
     left join current_targets on latest.kpi = current_targets.kpi
     where latest.period_kind = 'month'
@@ -154,7 +201,11 @@ final as (
             when comparison = 'at_most'
                 then (case when applies_to = 'change_rate' then change_rate else actual_value end) <= target_value
             else (case when applies_to = 'change_rate' then change_rate else actual_value end) >= target_value
-        end as is_on_track
+        end as is_on_track,
+        unit,
+        measured_from_on,
+        measured_to_on,
+        cohort_window_days
     from compared
 
 )

@@ -33,40 +33,29 @@ def last_full_quarter(as_of: dt.date) -> tuple[dt.date, dt.date]:
     return start, dt.date(previous_year, previous_month + 2, 1)
 
 
-def channel_lines(
-    connection: duckdb.DuckDBPyConnection, start: dt.date, last_month: dt.date
-) -> list[str]:
-    # CAC of a quarter = the quarter's spend / its new customers (not an
-    # average of monthly CACs); LTV is the one of the quarter's last month.
+def channel_lines(connection: duckdb.DuckDBPyConnection, start: dt.date) -> list[str]:
+    # The mart's quarter row: CAC = the quarter's acquisition cost (spend plus
+    # referral rebates) / its new customers, not an average of monthly CACs;
+    # LTV is the one at the quarter's last month.
     rows = connection.execute(
         """
-        with quarter as (
-            select
-                acquisition_channel,
-                sum(spend) as spend,
-                sum(new_customers) as new_customers,
-                max(case when month = ? then ltv end) as ltv
-            from marts.mart_unit_economics
-            where month between ? and ?
-            group by acquisition_channel
-        )
         select
             acquisition_channel,
-            cast(spend as double),
+            cast(acquisition_cost as double),
             new_customers,
-            case when new_customers > 0 then cast(spend as double) / new_customers end as cac,
-            case when new_customers > 0 and spend > 0
-                then cast(ltv as double) / (cast(spend as double) / new_customers) end as ltv_to_cac
-        from quarter
+            cast(cac as double),
+            cast(ltv_to_cac as double)
+        from marts.mart_unit_economics
+        where period_kind = 'quarter' and period_start = ?
         order by acquisition_channel = 'all', acquisition_channel
         """,
-        [last_month, start, last_month],
+        [start],
     ).fetchall()
-    lines = [f"  {'channel':<22}{'spend':>12}{'new':>6}{'CAC':>10}{'LTV/CAC':>9}"]
-    for channel, spend, new_customers, cac, ltv_to_cac in rows:
+    lines = [f"  {'channel':<22}{'cost':>12}{'new':>6}{'CAC':>10}{'LTV/CAC':>9}"]
+    for channel, cost, new_customers, cac, ltv_to_cac in rows:
         ratio = "n/a" if ltv_to_cac is None else f"{ltv_to_cac:.1f}"
         lines.append(
-            f"  {channel:<22}{money(spend):>12}{new_customers:>6,}{money(cac):>10}{ratio:>9}"
+            f"  {channel:<22}{money(cost):>12}{new_customers:>6,}{money(cac):>10}{ratio:>9}"
         )
     return lines
 
@@ -106,10 +95,10 @@ def experiment_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
     lines = []
     for row in connection.execute(
         "select experiment_id, variant, lift_vs_control, p_value, ci_lower, ci_upper, "
-        "is_significant, has_sample_ratio_mismatch from marts.mart_ab_tests "
+        "is_significant, has_sample_ratio_mismatch, confidence_level from marts.mart_ab_tests "
         "where not is_control order by experiment_id, variant"
     ).fetchall():
-        experiment, variant, lift, p_value, ci_lower, ci_upper, significant, mismatch = row
+        experiment, variant, lift, p_value, ci_lower, ci_upper, significant, mismatch, level = row
         p_text = "n/a" if p_value is None else f"{p_value:.4f}"
         interval = (
             "n/a" if ci_lower is None else f"[{100 * ci_lower:+.2f}, {100 * ci_upper:+.2f}] points"
@@ -119,7 +108,7 @@ def experiment_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
             verdict += ", SAMPLE RATIO MISMATCH: do not trust"
         lines.append(
             f"  {experiment} {variant}: lift {percent(lift)}, p = {p_text},"
-            f" 95 % CI of the difference {interval}; {verdict}"
+            f" {percent(level, 0)} CI of the difference {interval}; {verdict}"
         )
     return lines
 
@@ -127,7 +116,7 @@ def experiment_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
 def lines(connection: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[str]:
     start, last_month = last_full_quarter(as_of)
     result = [f"Acquisition {quarter_name(start)} (reporting currency)"]
-    result += channel_lines(connection, start, last_month)
+    result += channel_lines(connection, start)
     result.append(referral_line(connection, start, last_month))
     upsell = upsell_line(connection)
     if upsell:

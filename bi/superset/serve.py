@@ -20,6 +20,7 @@ Settings (environment variables):
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -182,8 +183,7 @@ def logged_in_session(base_url: str) -> requests.Session:
     return session
 
 
-def import_bundle(base_url: str, path: Path) -> None:
-    session = logged_in_session(base_url)
+def import_bundle(session: requests.Session, base_url: str, path: Path) -> None:
     with path.open("rb") as content:
         answer = session.post(
             f"{base_url}/api/v1/assets/import/",
@@ -192,6 +192,45 @@ def import_bundle(base_url: str, path: Path) -> None:
         )
     if answer.status_code != 200:
         sys.exit(f"Superset refused the dashboards bundle {path}: {answer.status_code} {answer.text[:3000]}")
+
+
+def uuids_by_kind(files: dict[str, dict]) -> dict[str, list[str]]:
+    """The uuid of every dashboard, chart and dataset in the bundle, by REST resource name."""
+    return {
+        kind: sorted(config["uuid"] for name, config in files.items() if name.startswith(f"{folder}/"))
+        for kind, folder in (("dashboard", "dashboards"), ("chart", "charts"), ("dataset", "datasets"))
+    }
+
+
+def listed(session: requests.Session, base_url: str, kind: str) -> list[dict]:
+    """The id and uuid of every object of a kind (the REST API gives 100 a page)."""
+    items: list[dict] = []
+    page = 0
+    while True:
+        query = f"(columns:!(id,uuid),page:{page},page_size:100)"
+        result = session.get(f"{base_url}/api/v1/{kind}/", params={"q": query}, timeout=30).json()["result"]
+        items += result
+        if len(result) < 100:
+            return items
+        page += 1
+
+
+def remove_deleted_assets(session: requests.Session, base_url: str, home: Path, files: dict) -> None:
+    """Delete what an earlier import created from a file that is gone now
+    (the import itself only adds and overwrites). What was made by hand in
+    the UI is left alone: only uuids this script imported before are removed."""
+    record = home / "imported_uuids.json"
+    current = uuids_by_kind(files)
+    previous = json.loads(record.read_text()) if record.exists() else {}
+    for kind, uuids in current.items():  # dashboards first: they hold the charts
+        gone = set(previous.get(kind, [])) - set(uuids)
+        if not gone:
+            continue
+        for item in listed(session, base_url, kind):
+            if item["uuid"] in gone:
+                session.delete(f"{base_url}/api/v1/{kind}/{item['id']}", timeout=30).raise_for_status()
+                print(f"Removed the {kind} of a deleted file (uuid {item['uuid']})", flush=True)
+    record.write_text(json.dumps(current, indent=1))
 
 
 def serve() -> None:
@@ -217,7 +256,9 @@ def serve() -> None:
     signal.signal(signal.SIGTERM, lambda number, _frame: sys.exit(128 + number))
     try:
         wait_until_healthy(base_url, server, home)
-        import_bundle(base_url, bundle_path)
+        session = logged_in_session(base_url)
+        import_bundle(session, base_url, bundle_path)
+        remove_deleted_assets(session, base_url, home, files)
         user, password = admin_login()
         print(
             f"{READY_MESSAGE} on {base_url} (log in as {user} / {password}) with "

@@ -275,7 +275,9 @@ def dashboard_position(
                 meta = {"code": item["markdown"], "width": width, "height": height}
                 kind = "MARKDOWN"
             else:
-                raise AssetError(f"{path}: row {row_number} item {item_number} needs chart: or markdown:")
+                raise AssetError(
+                    f"{path}: row {row_number} item {item_number} needs chart: or markdown:"
+                )
             position[item_id] = {
                 "type": kind,
                 "id": item_id,
@@ -309,8 +311,10 @@ def native_filter(
 ) -> dict[str, Any]:
     """A dashboard filter (a drop-down of one column's values) on the charts it names.
 
-    It starts on `default:`, or else on the column's first value in the
-    published copy, so the charts it drives open on one value, not on all."""
+    With `all_by_default: true` it starts empty (the charts show every value)
+    and may be cleared. Otherwise a value is required: it starts on `default:`,
+    or else on the column's first value in the published copy, so the charts
+    it drives open on one value."""
     name = require(spec, "name", path)
     dataset = require(spec, "dataset", path)
     if dataset not in datasets:
@@ -322,8 +326,9 @@ def native_filter(
     unknown = sorted(set(applies_to) - set(chart_ids))
     if unknown:
         raise AssetError(f"{path}: filter '{name}' names charts not on the dashboard: {unknown}")
+    required = not spec.get("all_by_default", False)
     default = spec.get("default")
-    if default is None:
+    if required and default is None:
         read = source(dataset, datasets[dataset]["sql"])
         [(default,)] = connection.execute(f'select min("{column}") from {read}').fetchall()
     selected = [] if default is None else [default]
@@ -335,7 +340,7 @@ def native_filter(
         "filterType": "filter_select",
         "targets": [{"column": {"name": column}, "datasetUuid": datasets[dataset]["uuid"]}],
         "controlValues": {
-            "enableEmptyFilter": True,  # a value is required: the filter exists to pick one
+            "enableEmptyFilter": required,
             "defaultToFirstItem": False,
             "multiSelect": False,
             "searchAllOptions": False,
@@ -354,7 +359,9 @@ def native_filter(
         # but not there, and Superset works it out from the scope.
         "scope": {
             "rootPath": ["ROOT_ID"],
-            "excluded": [chart_id for chart, chart_id in chart_ids.items() if chart not in applies_to],
+            "excluded": [
+                chart_id for chart, chart_id in chart_ids.items() if chart not in applies_to
+            ],
         },
     }
 
@@ -428,7 +435,9 @@ def build(published: Path, assets_dir: Path = ASSETS_DIR) -> dict[str, dict[str,
         charts: dict[str, dict[str, Any]] = {}
         for path in sorted((assets_dir / "charts").rglob("*.yaml")):
             if path.stem in charts:
-                raise AssetError(f"{path}: another chart file is named {path.stem}; chart names are unique")
+                raise AssetError(
+                    f"{path}: another chart file is named {path.stem}; chart names are unique"
+                )
             charts[path.stem] = chart_config(path, datasets)
         dashboards = {
             path.stem: dashboard_config(path, charts, datasets, connection)
@@ -443,7 +452,11 @@ def build(published: Path, assets_dir: Path = ASSETS_DIR) -> dict[str, dict[str,
     unplaced = sorted(set(charts) - placed)
     if unplaced:
         raise AssetError(f"charts on no dashboard (add them to a dashboard's rows): {unplaced}")
-    for kind, configs in (("datasets/b2b_ops", datasets), ("charts", charts), ("dashboards", dashboards)):
+    for kind, configs in (
+        ("datasets/b2b_ops", datasets),
+        ("charts", charts),
+        ("dashboards", dashboards),
+    ):
         for name, config in configs.items():
             files[f"{kind}/{name}.yaml"] = config
     return files
@@ -461,4 +474,6 @@ def write_bundle(files: dict[str, dict[str, Any]], destination: Path) -> Path:
 def summary(files: dict[str, dict[str, Any]]) -> str:
     """E.g. '12 datasets, 30 charts, 5 dashboards'."""
     kinds = ("datasets", "charts", "dashboards")
-    return ", ".join(f"{sum(name.startswith(f'{kind}/') for name in files)} {kind}" for kind in kinds)
+    return ", ".join(
+        f"{sum(name.startswith(f'{kind}/') for name in files)} {kind}" for kind in kinds
+    )

@@ -191,14 +191,22 @@ def import_bundle(session: requests.Session, base_url: str, path: Path) -> None:
             timeout=300,
         )
     if answer.status_code != 200:
-        sys.exit(f"Superset refused the dashboards bundle {path}: {answer.status_code} {answer.text[:3000]}")
+        sys.exit(
+            f"Superset refused the dashboards bundle {path}: {answer.status_code} {answer.text[:3000]}"
+        )
 
 
 def uuids_by_kind(files: dict[str, dict]) -> dict[str, list[str]]:
     """The uuid of every dashboard, chart and dataset in the bundle, by REST resource name."""
     return {
-        kind: sorted(config["uuid"] for name, config in files.items() if name.startswith(f"{folder}/"))
-        for kind, folder in (("dashboard", "dashboards"), ("chart", "charts"), ("dataset", "datasets"))
+        kind: sorted(
+            config["uuid"] for name, config in files.items() if name.startswith(f"{folder}/")
+        )
+        for kind, folder in (
+            ("dashboard", "dashboards"),
+            ("chart", "charts"),
+            ("dataset", "datasets"),
+        )
     }
 
 
@@ -208,14 +216,18 @@ def listed(session: requests.Session, base_url: str, kind: str) -> list[dict]:
     page = 0
     while True:
         query = f"(columns:!(id,uuid),page:{page},page_size:100)"
-        result = session.get(f"{base_url}/api/v1/{kind}/", params={"q": query}, timeout=30).json()["result"]
+        result = session.get(f"{base_url}/api/v1/{kind}/", params={"q": query}, timeout=30).json()[
+            "result"
+        ]
         items += result
         if len(result) < 100:
             return items
         page += 1
 
 
-def remove_deleted_assets(session: requests.Session, base_url: str, home: Path, files: dict) -> None:
+def remove_deleted_assets(
+    session: requests.Session, base_url: str, home: Path, files: dict
+) -> None:
     """Delete what an earlier import created from a file that is gone now
     (the import itself only adds and overwrites). What was made by hand in
     the UI is left alone: only uuids this script imported before are removed."""
@@ -228,7 +240,9 @@ def remove_deleted_assets(session: requests.Session, base_url: str, home: Path, 
             continue
         for item in listed(session, base_url, kind):
             if item["uuid"] in gone:
-                session.delete(f"{base_url}/api/v1/{kind}/{item['id']}", timeout=30).raise_for_status()
+                session.delete(
+                    f"{base_url}/api/v1/{kind}/{item['id']}", timeout=30
+                ).raise_for_status()
                 print(f"Removed the {kind} of a deleted file (uuid {item['uuid']})", flush=True)
     record.write_text(json.dumps(current, indent=1))
 

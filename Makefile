@@ -107,3 +107,22 @@ lint-fix: setup ## rewrite SQL (sqlfluff fix) and Python (ruff) to pass `make li
 	$(SQLFLUFF) fix $(LINT_SQL) --processes 2
 	$(BIN)/ruff check --fix $(LINT_PYTHON)
 	$(BIN)/ruff format $(LINT_PYTHON)
+
+# Dashboards in Apache Superset (bi/README.md). Superset gets its own virtual
+# environment, apart from .venv (it needs SQLAlchemy < 2 and an older sqlglot
+# than dbt), installed once and again when its pins change.
+BI_VENV ?= bi/superset/.venv
+BI_PORT ?= 8088
+
+.PHONY: bi bi-setup
+
+$(BI_VENV)/.installed: bi/superset/requirements.txt bi/superset/constraints.txt
+	test -x $(BI_VENV)/bin/python || $(PYTHON) -m venv $(BI_VENV)
+	$(BI_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+		-r bi/superset/requirements.txt -c bi/superset/constraints.txt
+	touch $@
+
+bi-setup: $(BI_VENV)/.installed ## Superset's own virtual environment (bi/superset/.venv)
+
+bi: bi-setup ## Superset on 127.0.0.1:$(BI_PORT) with the five dashboards, reading the published marts (after make demo)
+	B2B_OPS_BI_PORT=$(BI_PORT) $(BI_VENV)/bin/python bi/superset/serve.py serve

@@ -9,7 +9,8 @@ import time
 from pathlib import Path
 
 from b2b_ops.demo_data.config import SIZES
-from b2b_ops.demo_data.generator import generate
+from b2b_ops.demo_data.deliveries import deliver_next_day
+from b2b_ops.demo_data.generator import DELIVERIES, generate
 from b2b_ops.demo_data.writer import FORMATS
 
 
@@ -32,11 +33,40 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--dirty-rate", type=float, default=0.0, help="share of extra defective rows (default 0)"
     )
+    parser.add_argument(
+        "--deliveries",
+        default="none",
+        choices=list(DELIVERIES),
+        help="daily: product/events as one delivery file per day, product/events/<day>.<format>",
+    )
+    parser.add_argument(
+        "--hold-back-days",
+        type=int,
+        default=0,
+        help="with daily deliveries: keep the last N days' files (and a few late rows) out of "
+        "the landing folder, in --next-days-dir, to deliver one by one",
+    )
+    parser.add_argument(
+        "--next-days-dir",
+        type=Path,
+        default=None,
+        help="default: next_days/ beside the landing folder",
+    )
+    parser.add_argument(
+        "--deliver-next-day",
+        action="store_true",
+        help="generate nothing: move the earliest held-back day into the landing folder",
+    )
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
+    if arguments.deliver_next_day:
+        next_days = arguments.next_days_dir or arguments.landing_dir.parent / "next_days"
+        day = deliver_next_day(next_days, arguments.landing_dir)
+        print(f"delivered {day}" if day else f"no day left in {next_days}", file=sys.stderr)
+        return 0 if day else 1
     started = time.perf_counter()
     manifest = generate(
         size=arguments.size,
@@ -46,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
         truth_dir=arguments.truth_dir,
         file_format=arguments.file_format,
         dirty_rate=arguments.dirty_rate,
+        deliveries=arguments.deliveries,
+        hold_back_days=arguments.hold_back_days,
+        next_days_dir=arguments.next_days_dir,
     )
     rows = sum(table["rows"] for table in manifest["tables"].values())
     print(f"done: {rows:,} rows in {time.perf_counter() - started:.1f} s", file=sys.stderr)

@@ -168,10 +168,13 @@ class Injector:
         self.injected: Counter[str] = Counter()
         self._fresh = 0  # fresh keys issued so far in this table
 
-    def inject(self, rng: np.random.Generator, clean: pa.Table, counts: dict[str, int]) -> pa.Table:
-        """The clean rows with the defective rows shuffled in (a copy after its original)."""
+    def inject(
+        self, rng: np.random.Generator, clean: pa.Table, counts: dict[str, int]
+    ) -> tuple[pa.Table, np.ndarray]:
+        """The clean rows with the defective rows shuffled in (a copy after
+        its original), and which rows of the result are injected."""
         if clean.num_rows == 0 or sum(counts.values()) == 0:
-            return clean
+            return clean, np.zeros(clean.num_rows, dtype=bool)
         parts: list[pa.Table] = []
         sources: list[np.ndarray] = []
         duplicate: list[np.ndarray] = []
@@ -196,7 +199,7 @@ class Injector:
         tiebreak = np.concatenate([np.zeros(n_clean), rng.random(len(slot))])
         order = np.lexsort((tiebreak, position))
         combined = pa.concat_tables([clean] + parts)
-        return combined.take(pa.array(order))
+        return combined.take(pa.array(order)), order >= n_clean
 
     def _fresh_numbers(self, n: int) -> np.ndarray:
         numbers = np.arange(self._fresh + 1, self._fresh + n + 1)

@@ -11,11 +11,13 @@ import numpy as np
 from b2b_ops.demo_data import billing, crm, marketing, opportunities, product, support, survey
 from b2b_ops.demo_data.common import DAY, Timeline, child_rng
 from b2b_ops.demo_data.config import CHANNELS, EVENTS_PER_ACCOUNT, PLANTED, SIZES, TABLE_COLUMNS
+from b2b_ops.demo_data.deliveries import hold_back
 from b2b_ops.demo_data.funnel import build_funnel
 from b2b_ops.demo_data.truth import TRUTH_FILES, planted_parameters, write_truth
 from b2b_ops.demo_data.writer import FORMATS, LandingSink
 
 SESSIONS_PER_CHUNK = 400_000  # about two million events per written chunk
+DELIVERIES = ("none", "daily")
 
 
 def generate(
@@ -26,18 +28,32 @@ def generate(
     truth_dir: Path,
     file_format: str = "csv",
     dirty_rate: float = 0.0,
+    deliveries: str = "none",
+    hold_back_days: int = 0,
+    next_days_dir: Path | None = None,
 ) -> dict[str, object]:
-    """Generate the demo landing data and its ground truth; returns the manifest."""
+    """Generate the demo landing data and its ground truth; returns the manifest.
+
+    deliveries="daily" writes product/events as daily delivery files
+    (product/events/<YYYY-MM-DD>.<format>); hold_back_days > 0 then keeps
+    the last days' files out of the landing folder, in next_days_dir
+    (default: next_days/ beside it), to be delivered one by one
+    (b2b_ops.demo_data.deliveries)."""
     if size not in SIZES:
         raise ValueError(f"size must be one of {sorted(SIZES)}, got {size!r}")
     if file_format not in FORMATS:
         raise ValueError(f"file format must be one of {FORMATS}, got {file_format!r}")
     if not 0.0 <= dirty_rate < 1.0:
         raise ValueError(f"dirty rate must be in [0, 1), got {dirty_rate}")
+    if deliveries not in DELIVERIES:
+        raise ValueError(f"deliveries must be one of {DELIVERIES}, got {deliveries!r}")
+    if hold_back_days and deliveries != "daily":
+        raise ValueError("holding days back needs daily deliveries (deliveries='daily')")
     landing_dir, truth_dir = Path(landing_dir), Path(truth_dir)
     timeline = Timeline.ending(as_of)
     planted = PLANTED
-    sink = LandingSink(landing_dir, file_format, seed, dirty_rate, timeline.start_day)
+    daily = {"product/events": "occurred_at"} if deliveries == "daily" else {}
+    sink = LandingSink(landing_dir, file_format, seed, dirty_rate, timeline.start_day, daily)
 
     started = time.perf_counter()
     campaigns = marketing.build_campaigns(child_rng(seed, "marketing/campaigns"), timeline)
@@ -116,6 +132,13 @@ def generate(
     )
     sink.write("marketing/email_sends", sends, started)
 
+    if hold_back_days:
+        next_days_dir = Path(next_days_dir or landing_dir.parent / "next_days")
+        for table in daily:
+            sink.tables[table]["held_back"] = hold_back(
+                landing_dir, next_days_dir, table, hold_back_days, seed
+            )
+
     parameters = planted_parameters(planted, size, seed, as_of, dirty_rate, timeline)
     manifest: dict[str, object] = {
         "size": size,
@@ -123,6 +146,7 @@ def generate(
         "as_of": as_of.isoformat(),
         "file_format": file_format,
         "dirty_rate": dirty_rate,
+        "deliveries": deliveries,
         "paths_relative_to": "landing_dir for tables, truth_dir for truth files",
         "tables": {name: sink.tables[name] for name in TABLE_COLUMNS},
         "truth_files": list(TRUTH_FILES),

@@ -10,7 +10,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
@@ -43,6 +45,58 @@ class _FileWriter:
         self._writer.close()
 
 
+class _DailyFiles:
+    """A time-ordered table as a folder of daily delivery files, one per day
+    of `time_column` (`<table>/<YYYY-MM-DD>.<format>`): a clean row goes to
+    its own day's file; an injected row goes with the clean row before it,
+    so a duplicate placed after its original may land in a later file, as a
+    real export's would. Clean rows come in time order, so one file is open
+    at a time."""
+
+    def __init__(self, folder: Path, schema: pa.Schema, file_format: str, time_column: str) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*.*"):
+            old.unlink()
+        self.folder, self.schema, self.file_format = folder, schema, file_format
+        self.time_column = time_column
+        self.day: str | None = None
+        self.files: list[str] = []
+        self._writer: _FileWriter | None = None
+
+    def write(self, table: pa.Table, injected: np.ndarray) -> None:
+        if table.num_rows == 0:
+            return
+        days = pc.utf8_slice_codeunits(table[self.time_column], 0, 10).to_numpy(
+            zero_copy_only=False
+        )
+        delivery_days = pd.Series(np.where(injected, None, days), dtype=object)
+        if self.day:
+            delivery_days.iloc[0] = delivery_days.iloc[0] or self.day
+        # Injected rows before the table's first clean row go with that row.
+        delivery_days = delivery_days.ffill().bfill().to_numpy()
+        boundaries = np.flatnonzero(delivery_days[1:] != delivery_days[:-1]) + 1
+        for start, end in zip(
+            np.r_[0, boundaries], np.r_[boundaries, len(delivery_days)], strict=True
+        ):
+            if start == end:
+                continue
+            self._switch_to(str(delivery_days[start]))
+            self._writer.write(table.slice(start, end - start))
+
+    def _switch_to(self, day: str) -> None:
+        if day == self.day and self._writer:
+            return
+        self.close()
+        self.day = day
+        self.files.append(f"{day}.{self.file_format}")
+        self._writer = _FileWriter(self.folder / self.files[-1], self.schema, self.file_format)
+
+    def close(self) -> None:
+        if self._writer:
+            self._writer.close()
+            self._writer = None
+
+
 class LandingSink:
     """Writes every landing table, injects defects in dirty mode, keeps the manifest."""
 
@@ -53,7 +107,10 @@ class LandingSink:
         seed: int,
         dirty_rate: float,
         history_start_day: int,
+        daily: dict[str, str] | None = None,
     ) -> None:
+        """`daily` names the tables written as daily delivery files, each with
+        the column that dates its rows (e.g. {"product/events": "occurred_at"})."""
         if file_format not in FORMATS:
             raise ValueError(f"file format must be one of {FORMATS}, got {file_format!r}")
         self.landing_dir = landing_dir
@@ -61,6 +118,7 @@ class LandingSink:
         self.seed = seed
         self.dirty_rate = dirty_rate
         self.history_start_day = history_start_day
+        self.daily = daily or {}
         self.tables: dict[str, dict[str, object]] = {}
         self.injectors: dict[str, Injector] = {}
 
@@ -85,16 +143,28 @@ class LandingSink:
         shares = split_counts(
             child_rng(self.seed, "dirty", table, "split"), counts, list(chunk_rows)
         )
-        writer = _FileWriter(self.landing_dir / self._path(table), schema, self.file_format)
+        if table in self.daily:
+            for other in FORMATS:
+                (self.landing_dir / f"{table}.{other}").unlink(missing_ok=True)
+            daily = _DailyFiles(
+                self.landing_dir / table, schema, self.file_format, self.daily[table]
+            )
+        else:
+            writer = _FileWriter(self.landing_dir / self._path(table), schema, self.file_format)
         rows = 0
         for index, (chunk, share) in enumerate(zip(chunks, shares, strict=True)):
-            dirty = injector.inject(child_rng(self.seed, "dirty", table, index), chunk, share)
-            writer.write(dirty)
+            dirty, injected = injector.inject(
+                child_rng(self.seed, "dirty", table, index), chunk, share
+            )
+            if table in self.daily:
+                daily.write(dirty, injected)
+            else:
+                writer.write(dirty)
             rows += dirty.num_rows
-        writer.close()
+        (daily if table in self.daily else writer).close()
         self.injectors[table] = injector
         self.tables[table] = {
-            "path": self._path(table),
+            "path": f"{table}/" if table in self.daily else self._path(table),
             "rows": rows,
             "clean_rows": int(sum(chunk_rows)),
             "injected_rows": int(sum(injector.injected.values())),

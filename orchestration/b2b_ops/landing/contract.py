@@ -19,6 +19,9 @@ class TableSpec:
     system: str
     table: str
     columns: tuple[str, ...]
+    # The column that dates a row (dbt's `event_time` config on the source),
+    # for tables whose rows roll up by day; None for the others.
+    event_time: str | None = None
 
     @property
     def name(self) -> str:
@@ -43,9 +46,16 @@ def source_tables(project_dir: Path = PROJECT_DIR) -> list[tuple[dict, dict]]:
 def read_table_specs(project_dir: Path = PROJECT_DIR) -> list[TableSpec]:
     """The landing tables and their required columns, from the dbt sources files."""
     # Only the landing systems live in raw; other sources (the segmentation
-    # output) are written by the pipeline itself.
+    # output) are written by the pipeline itself, and the loader's own tables
+    # in raw (the ledger of landed files) start with an underscore.
     return [
-        TableSpec(source["name"], table["name"], tuple(c["name"] for c in table.get("columns", [])))
+        TableSpec(
+            source["name"],
+            table["name"],
+            tuple(column["name"] for column in table.get("columns", [])),
+            (table.get("config") or {}).get("event_time"),
+        )
         for source, table in source_tables(project_dir)
         if source.get("schema") == RAW_SCHEMA
+        and not table.get("identifier", table["name"]).startswith("_")
     ]

@@ -55,8 +55,8 @@ ui: setup ## the Dagster UI on 127.0.0.1 (port UI_PORT, else 3000) with the proj
 benchmark: setup ## time generate + load + build at SIZE (prints figures)
 	$(BIN)/python -m b2b_ops.dev.benchmark $(if $(SIZE),--size $(SIZE))
 
-clean: ## remove generated data, the warehouse and dbt's output
-	rm -rf data warehouse target logs .dagster
+clean: ## remove generated data, the warehouse, dbt's output and Superset's metadata
+	rm -rf data warehouse target logs .dagster .superset
 
 # Conventions, slim CI and the docs site.
 STATE_DIR ?= .state/main
@@ -81,7 +81,7 @@ docs: setup ## dbt docs of the built warehouse (lineage, columns, exposures) on 
 
 # What `make lint` checks; narrow it to one file with LINT_SQL=models/x.sql.
 LINT_SQL ?= models tests
-LINT_PYTHON ?= orchestration tests
+LINT_PYTHON ?= orchestration tests bi
 SQLFLUFF := $(BIN)/sqlfluff
 
 lint: setup ## check SQL (sqlfluff), Python (ruff) and YAML; every check runs, then it fails if one did

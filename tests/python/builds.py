@@ -2,7 +2,7 @@
 
 A refresh keeps about one of the machine's two cores busy, and most tests
 the other. So the shared builds (the hand-made fixture, the demo, the health
-test's two XS builds, the fresh clone's `make demo`) run one after another
+test's two XS builds, the fresh clone's `make demo`, Superset's setup) run one after another
 in a thread, each step a subprocess, while the tests go on; the fixture that
 needs a build waits for it. Only the builds a collected test needs are
 queued, in the order the tests need them; one asked for without being
@@ -29,6 +29,7 @@ CLI = str(Path(sys.executable).with_name("b2b-ops"))
 HANDMADE_LANDING = PROJECT_DIR / slim_ci.HANDMADE_LANDING
 HANDMADE_AS_OF = slim_ci.HANDMADE_AS_OF
 DEMO_AS_OF = dt.date(2026, 6, 30)
+BI_PYTHON = PROJECT_DIR / "bi" / "superset" / ".venv" / "bin" / "python"
 # The health test's XS demo (data up to 2026-06-29), built as of a day when
 # a month of it is still in the future, and as of its end.
 XS_AS_OF = dt.date(2026, 6, 30)
@@ -138,6 +139,23 @@ def health_job(root: Path) -> Job:
             build_step(landing, XS_AS_OF, paths["late"]),
         ],
         paths,
+    )
+
+
+def superset_job(root: Path) -> Job:
+    """Superset's own virtual environment (make bi-setup: minutes on a fresh
+    clone) and a metadata database with its admin user in root/superset."""
+    home = root / "superset"
+    return Job(
+        "superset",
+        [
+            Step(["make", "bi-setup"], cli_environment()),
+            Step(
+                [str(BI_PYTHON), "bi/superset/serve.py", "init"],
+                cli_environment(B2B_OPS_BI_HOME=str(home)),
+            ),
+        ],
+        {"bi_home": home},
     )
 
 

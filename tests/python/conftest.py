@@ -1,6 +1,6 @@
 """Shared fixtures: the project's paths, running b2b-ops as `make build`
 does, and the builds several tests share (the hand-made landing folder, the
-demo, the health test's XS pair, the fresh clone), made in the background
+demo, the health test's XS pair, the fresh clone, Superset's setup), made in the background
 while other tests run (builds.py)."""
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ BUILD_FIXTURES: dict[str, Callable[[Path], builds.Job]] = {
     "demo_build": builds.demo_job,
     "xs_two_builds": builds.health_job,
     "fresh_clone": builds.fresh_clone_job,
+    "superset_home": builds.superset_job,
 }
 
 
@@ -125,6 +126,21 @@ def demo_build(background_builds) -> dict:
     recovered from its marts; ground truth is in its truth folder."""
     build = shared_build(background_builds, builds.demo_job)
     return {**build, "stdout": build["results"][-1].stdout, "as_of": DEMO_AS_OF}
+
+
+@pytest.fixture(scope="session")
+def xs_two_builds(background_builds) -> dict:
+    """The XS demo (seed 11, data up to 2026-06-29) built twice: as of
+    2026-05-31, when a month of its data is still in the future, and as of
+    2026-06-30 (builds.health_job)."""
+    return shared_build(background_builds, builds.health_job)
+
+
+@pytest.fixture(scope="session")
+def superset_home(background_builds) -> Path:
+    """Superset's virtual environment, and a metadata database with its admin
+    user in a folder of its own (builds.superset_job)."""
+    return shared_build(background_builds, builds.superset_job)["bi_home"]
 
 
 @pytest.fixture()

@@ -11,9 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-import builds
 from builds import EARLY_AS_OF, XS_AS_OF
-from conftest import query, shared_build
+from conftest import query
 
 # The daily part of the health grid (health_daily_history_days = 90) of both
 # builds covers EARLY_AS_OF - 59 .. EARLY_AS_OF. A row's change columns
@@ -29,14 +28,6 @@ def _health_rows(warehouse: Path, first: dt.date, last: dt.date) -> list[tuple]:
         "select * from marts.fct_account_health where as_of_date between "
         f"date '{first}' and date '{last}' order by account_id, as_of_date",
     )
-
-
-@pytest.fixture(scope="module")
-def xs_two_builds(background_builds) -> dict:
-    """The XS demo (data up to 2026-06-29) built twice: as of 2026-05-31,
-    when a month of its data is still in the future, and as of 2026-06-30
-    (builds.health_job)."""
-    return shared_build(background_builds, builds.health_job)
 
 
 def test_health_rows_do_not_change_when_later_data_arrives(xs_two_builds):

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 from collections import Counter
@@ -25,7 +24,7 @@ from pathlib import Path
 
 from b2b_ops.dbt_runner import dbt_executable
 from b2b_ops.dev.conventions.columns import column_mismatches
-from b2b_ops.settings import PROJECT_DIR
+from b2b_ops.settings import PROJECT_DIR, dbt_target_path
 
 OURS = "b2b_ops.dev.conventions.rules."
 COLUMNS = "b2b_ops.dev.conventions.columns."
@@ -283,9 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     arguments = parser.parse_args(argv)
     project_dir = arguments.project_dir.resolve()
-    target_path = arguments.target_path or Path(
-        os.environ.get("DBT_TARGET_PATH", project_dir / "target")
-    )
+    target_path = arguments.target_path or dbt_target_path()
     try:
         found, checked = check(project_dir, project_dir / target_path)
     except ConventionsCheckError as error:

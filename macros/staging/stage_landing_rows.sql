@@ -15,14 +15,17 @@
                           (unchecked when the parent landed no row at all: the
                           contract lets a company lack a file, and a table it
                           does not export cannot make its children orphans)
-      duplicate_key       another row with the same key came earlier in the file
+      duplicate_key       another row with the same key came earlier: in an earlier
+                          delivery file of the table, or earlier in the same file
 
     Orphans are checked against every landed parent key, quarantined or not,
     so one bad parent row does not cascade into its children (an account
     whose CRM rows were all quarantined keeps its subscriptions and invoices,
     and int_accounts_as_of keeps the account, known to billing only). Among rows that
-    pass every other check, the first in file order wins and later rows with
-    the same key are quarantined as duplicate_key.
+    pass every other check, the first wins and later rows with the same key
+    are quarantined as duplicate_key. Rows count in delivery order: by
+    _delivery_order (the table's files in the order they were first landed;
+    a redelivered file keeps its place), then by position in the file.
 
     Output: the loader's columns, the typed contract columns, record_key,
     quarantine_reason, and raw_values (the row's original text; only for
@@ -79,6 +82,7 @@ parent_keys_{{ loop.index }} as (
 typed as (
 
     select
+        _delivery_order,
         _landing_row_number,
         _source_file,
         _loaded_at,
@@ -176,7 +180,7 @@ ranked as (
         checked.*,
         row_number() over (
             partition by {{ key_columns | join(', ') }}, failed_check
-            order by _landing_row_number
+            order by _delivery_order, _landing_row_number
         ) as key_occurrence
     from checked
 

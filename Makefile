@@ -30,8 +30,9 @@ browser: ## Debian's chromium for the UI test (installed when running as root, a
 demo: setup ## generate demo data, full refresh, print the summary and what to do next
 	@$(BIN)/b2b-ops demo $(if $(SIZE),--size $(SIZE)) $(if $(SEED),--seed $(SEED))
 
-build: setup ## full refresh from $$B2B_OPS_LANDING_DIR at $$B2B_OPS_AS_OF_DATE
-	@$(BIN)/b2b-ops build
+# FULL_REFRESH=1 lands every file again and rebuilds the incremental models.
+build: setup ## refresh from $$B2B_OPS_LANDING_DIR at $$B2B_OPS_AS_OF_DATE (FULL_REFRESH=1: from scratch)
+	@$(BIN)/b2b-ops build $(if $(filter 1 true yes,$(FULL_REFRESH)),--full-refresh)
 
 test: setup browser ## every test: dbt unit tests, data tests and pytest
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

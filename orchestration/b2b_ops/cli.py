@@ -53,15 +53,16 @@ def makefile_has_target(name: str) -> bool:
     )
 
 
-def refresh(settings: Settings) -> None:
-    """The full refresh, as the Dagster job `refresh` (the one the schedules
-    run): land every file, build and test every model, segment, publish."""
+def refresh(settings: Settings, full_refresh: bool = False) -> None:
+    """A refresh, as the Dagster job `refresh` (the one the schedules run):
+    land new files, update and test every model, segment, publish. A full
+    refresh lands every file again and rebuilds the incremental models."""
     started = time.perf_counter()
     _say(
-        f"b2b-ops refresh: {settings.landing_path} as of {settings.as_of} "
-        f"into {settings.warehouse_path}"
+        f"b2b-ops {'full ' if full_refresh else ''}refresh: {settings.landing_path} "
+        f"as of {settings.as_of} into {settings.warehouse_path}"
     )
-    report = run_refresh(settings, verbose=settings.is_verbose)
+    report = run_refresh(settings, verbose=settings.is_verbose, full_refresh=full_refresh)
     _say(f"  {'done':<10}in {time.perf_counter() - started:.0f} s")
     for line in report.warnings:
         _say(line)
@@ -93,9 +94,12 @@ def generate_demo_data(size: str, seed: int, dirty_rate: float, settings: Settin
     )
 
 
-def load(settings: Settings) -> None:
+def load(settings: Settings, full_refresh: bool = False) -> None:
     for result in load_landing(
-        settings.landing_path, settings.warehouse_path, memory_limit=settings.duckdb_memory_limit
+        settings.landing_path,
+        settings.warehouse_path,
+        duckdb_config=settings.duckdb_config,
+        full_refresh=full_refresh,
     ):
         _say(describe(result, settings.landing_path))
 
@@ -136,8 +140,20 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--size", default="S", choices=["XS", "S", "M", "L"])
     demo.add_argument("--seed", type=int, default=42)
     demo.add_argument("--dirty-rate", type=float, default=DEMO_DIRTY_RATE)
-    commands.add_parser("build", parents=[verbose], help="full refresh from $B2B_OPS_LANDING_DIR")
-    commands.add_parser("load", help="only land the files into the raw schema")
+    full_refresh = argparse.ArgumentParser(add_help=False)
+    full_refresh.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="land every file again and rebuild the incremental models (same results, slower)",
+    )
+    commands.add_parser(
+        "build",
+        parents=[verbose, full_refresh],
+        help="refresh from $B2B_OPS_LANDING_DIR: land new files, update every model",
+    )
+    commands.add_parser(
+        "load", parents=[full_refresh], help="only land new files into the raw schema"
+    )
     commands.add_parser("summary", help="print the summary of the last refresh")
     serve = commands.add_parser("docs", help="serve the dbt docs of the built warehouse")
     serve.add_argument("--host", default="127.0.0.1")
@@ -154,11 +170,12 @@ def main(argv: list[str] | None = None) -> int:
         settings = resolved(from_environment(**overrides))
         if arguments.command == "demo":
             generate_demo_data(arguments.size, arguments.seed, arguments.dirty_rate, settings)
-            refresh(settings)
+            # New demo data replaces the old: rebuilt from scratch.
+            refresh(settings, full_refresh=True)
         elif arguments.command == "build":
-            refresh(settings)
+            refresh(settings, full_refresh=arguments.full_refresh)
         elif arguments.command == "load":
-            load(settings)
+            load(settings, full_refresh=arguments.full_refresh)
         elif arguments.command == "summary":
             print(summary_text(settings.warehouse_path, settings.as_of))
         elif arguments.command == "docs":

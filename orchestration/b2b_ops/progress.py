@@ -94,11 +94,10 @@ class Progress:
         metadata = {key: value.value for key, value in materialization.metadata.items()}
         name = "/".join(materialization.asset_key.path)
         if step == LANDING_STEP:
-            rows = metadata.get("rows_landed", 0)
             absent = str(metadata.get("file", "")).startswith("absent")
             self.say(
                 "landing",
-                f"{name:<26}" + ("absent: read as empty" if absent else f"{rows:>12,} rows"),
+                f"{name:<26}" + ("absent: read as empty" if absent else metadata.get("landed", "")),
             )
             if absent:
                 self.absent.append(name)

@@ -23,6 +23,7 @@ from dagster import DagsterInstance
 
 from b2b_ops.landing import check_landing
 from b2b_ops.progress import Progress
+from b2b_ops.runs import FULL_REFRESH_TAG, clamp_to_partitions, event_day_partitions, range_tags
 from b2b_ops.settings import PROJECT_DIR, Settings, dagster_home, resolved
 
 LOG_FOLDER = "logs"
@@ -112,10 +113,30 @@ def _root_cause(error) -> str:
     return tail if "Error" in head and tail else message
 
 
+def dbt_step_sizes() -> dict[str, int]:
+    """How many models and seeds each dbt step builds, for the progress."""
+    from b2b_ops.defs.dbt import EVENT_DAY_MODELS, dbt_segments, dbt_warehouse
+
+    sizes = {assets.node_def.name: len(assets.keys) for assets in (dbt_warehouse, dbt_segments)}
+    return {**sizes, "event_days": len(EVENT_DAY_MODELS.split())}
+
+
+def run_tags(settings: Settings, full_refresh: bool) -> dict[str, str]:
+    """The run targets the event day before the as-of date (the day a morning
+    delivery brings); any other day whose events changed is recomputed too."""
+    partitions = event_day_partitions(settings.partitions_start)
+    day = clamp_to_partitions(settings.as_of - dt.timedelta(days=1), partitions)
+    return {**range_tags(day, day), **({FULL_REFRESH_TAG: "true"} if full_refresh else {})}
+
+
 def run_refresh(
-    settings: Settings, verbose: bool = False, stream: TextIO | None = None
+    settings: Settings,
+    verbose: bool = False,
+    stream: TextIO | None = None,
+    full_refresh: bool = False,
 ) -> RefreshReport:
     """Run the refresh job in process; progress to `stream` (stderr by default).
+    A full refresh lands every file again and rebuilds the incremental models.
     Raises RefreshFailedError with the failing step's message."""
     settings = resolved(settings)
     # A structural break found from the headers fails here, in seconds and
@@ -124,19 +145,20 @@ def run_refresh(
     check_landing(settings.landing_path)
     # Imported here: loading the definitions reads the dbt manifest.
     from b2b_ops.defs import build_definitions
-    from b2b_ops.defs.dbt import dbt_segments, dbt_warehouse
 
     job = build_definitions(settings).resolve_job_def("refresh")
     run_id = str(uuid.uuid4())
     log_path = new_log_path(settings, run_id)
-    progress = Progress(
-        stream or sys.stderr,
-        {assets.node_def.name: len(assets.keys) for assets in (dbt_warehouse, dbt_segments)},
-    )
+    progress = Progress(stream or sys.stderr, dbt_step_sizes())
     progress.say("log", str(log_path))
     with _instance() as instance, _full_log(log_path, verbose):
         instance.add_event_listener(run_id, progress.on_event)
-        result = job.execute_in_process(instance=instance, run_id=run_id, raise_on_error=False)
+        result = job.execute_in_process(
+            instance=instance,
+            run_id=run_id,
+            tags=run_tags(settings, full_refresh),
+            raise_on_error=False,
+        )
     if not result.success:
         failures = [event for event in result.all_events if event.is_step_failure]
         if failures and failures[0].event_specific_data and failures[0].event_specific_data.error:

@@ -11,8 +11,9 @@ dbt gets the warehouse file and DuckDB's memory cap as vars (see
 
 The environment variables are a public interface (see the README):
 B2B_OPS_LANDING_DIR, B2B_OPS_AS_OF_DATE, B2B_OPS_WAREHOUSE, B2B_OPS_VARS,
-B2B_OPS_PUBLISH_DIR, B2B_OPS_DUCKDB_MEMORY_LIMIT, B2B_OPS_QUALITY_SUITES_DIR,
-B2B_OPS_DAILY_REFRESH_CRON, B2B_OPS_QUARTERLY_RETIERING_CRON and
+B2B_OPS_PUBLISH_DIR, B2B_OPS_DUCKDB_MEMORY_LIMIT, B2B_OPS_DUCKDB_THREADS,
+B2B_OPS_DUCKDB_TEMP_DIR, B2B_OPS_QUALITY_SUITES_DIR, B2B_OPS_DAILY_REFRESH_CRON,
+B2B_OPS_QUARTERLY_RETIERING_CRON, B2B_OPS_EVENT_PARTITIONS_START and
 B2B_OPS_LOG_LEVEL.
 """
 
@@ -45,9 +46,12 @@ VARIABLES = {
     "dbt_vars": "B2B_OPS_VARS",
     "publish_dir": "B2B_OPS_PUBLISH_DIR",
     "duckdb_memory_limit": "B2B_OPS_DUCKDB_MEMORY_LIMIT",
+    "duckdb_threads": "B2B_OPS_DUCKDB_THREADS",
+    "duckdb_temp_dir": "B2B_OPS_DUCKDB_TEMP_DIR",
     "quality_suites_dir": "B2B_OPS_QUALITY_SUITES_DIR",
     "daily_refresh_cron": "B2B_OPS_DAILY_REFRESH_CRON",
     "quarterly_retiering_cron": "B2B_OPS_QUARTERLY_RETIERING_CRON",
+    "event_partitions_start": "B2B_OPS_EVENT_PARTITIONS_START",
     "log_level": "B2B_OPS_LOG_LEVEL",
 }
 
@@ -80,8 +84,20 @@ class Settings(ConfigurableResource):
         description="B2B_OPS_PUBLISH_DIR: folder of the read-only copy; empty means "
         "published/ beside the warehouse",
     )
+    # 3GB keeps a refresh at size L (50 M events) under 4 GiB of peak memory:
+    # DuckDB spills to disk beyond its cap, and the process needs some room
+    # of its own.
     duckdb_memory_limit: str = Field(
-        default="8GB", description="B2B_OPS_DUCKDB_MEMORY_LIMIT: DuckDB's memory cap"
+        default="3GB", description="B2B_OPS_DUCKDB_MEMORY_LIMIT: DuckDB's memory cap"
+    )
+    duckdb_threads: str = Field(
+        default="",
+        description="B2B_OPS_DUCKDB_THREADS: DuckDB's threads; empty means one per CPU core",
+    )
+    duckdb_temp_dir: str = Field(
+        default="",
+        description="B2B_OPS_DUCKDB_TEMP_DIR: where DuckDB spills beyond its memory cap; "
+        "empty means <warehouse>.tmp beside the warehouse",
     )
     quality_suites_dir: str = Field(
         default=str(SUITES_DIR),
@@ -93,6 +109,11 @@ class Settings(ConfigurableResource):
     quarterly_retiering_cron: str = Field(
         default="0 5 1 1,4,7,10 *",
         description="B2B_OPS_QUARTERLY_RETIERING_CRON: quarterly_retiering (UTC)",
+    )
+    event_partitions_start: str = Field(
+        default="2020-01-01",
+        description="B2B_OPS_EVENT_PARTITIONS_START: first day of the daily partitions of the "
+        "event models (YYYY-MM-DD)",
     )
     log_level: str = Field(
         default="info",
@@ -118,6 +139,45 @@ class Settings(ConfigurableResource):
         return (folder or self.warehouse_path.parent / "published") / PUBLISHED_FILE_NAME
 
     @property
+    def threads(self) -> int:
+        text = self.duckdb_threads.strip()
+        if not text:
+            return os.cpu_count() or 1
+        if not text.isdigit() or int(text) < 1:
+            raise SettingsError(
+                f"B2B_OPS_DUCKDB_THREADS={self.duckdb_threads!r}: use a whole number of "
+                "threads, e.g. 2, or leave it empty for one per CPU core"
+            )
+        return int(text)
+
+    @property
+    def temp_directory(self) -> Path:
+        return (
+            _path(self.duckdb_temp_dir)
+            if self.duckdb_temp_dir.strip()
+            else self.warehouse_path.with_name(self.warehouse_path.name + ".tmp")
+        )
+
+    @property
+    def partitions_start(self) -> dt.date:
+        try:
+            return dt.date.fromisoformat(self.event_partitions_start.strip())
+        except ValueError as error:
+            raise SettingsError(
+                f"B2B_OPS_EVENT_PARTITIONS_START={self.event_partitions_start!r} is not a date: "
+                "use YYYY-MM-DD, e.g. 2020-01-01"
+            ) from error
+
+    @property
+    def duckdb_config(self) -> dict[str, str | int]:
+        """DuckDB's settings for every connection that writes the warehouse."""
+        return {
+            "memory_limit": self.duckdb_memory_limit,
+            "threads": self.threads,
+            "temp_directory": str(self.temp_directory),
+        }
+
+    @property
     def suites_path(self) -> Path:
         return _path(self.quality_suites_dir)
 
@@ -136,13 +196,13 @@ class Settings(ConfigurableResource):
         return {
             **parse_vars(self.dbt_vars),
             "as_of_date": self.as_of.isoformat(),
-            **connection_vars(self.warehouse_path, self.duckdb_memory_limit),
+            **connection_vars(self.warehouse_path, self.duckdb_config),
         }
 
     def check(self) -> Settings:
         """Parse every setting once, so a bad value fails before any work starts."""
         self.vars_for_dbt()
-        _ = self.is_verbose
+        _ = self.is_verbose, self.partitions_start
         return self
 
 

@@ -95,20 +95,26 @@ def test_new_landing_files_sensor_fires_once_per_change(tmp_path):
     landing = tmp_path / "landing"
     (landing / "crm").mkdir(parents=True)
     (landing / "crm" / "accounts.csv").write_text("account_id\n")
-    resources = {"settings": Settings(landing_dir=str(landing))}
+    resources = {"settings": Settings(landing_dir=str(landing), as_of_date="2025-06-30")}
 
     def evaluate(instance, cursor=None):
         context = build_sensor_context(instance=instance, cursor=cursor, resources=resources)
-        return new_landing_files(context)
+        return new_landing_files(context), context.cursor
 
     with DagsterInstance.ephemeral() as instance:
-        first = evaluate(instance)
+        first, cursor = evaluate(instance)
         assert isinstance(first, RunRequest)
-        cursor = first.run_key
-        assert isinstance(evaluate(instance, cursor), SkipReason)
-        (landing / "crm" / "contacts.csv").write_text("contact_id\n")
-        changed = evaluate(instance, cursor)
-        assert isinstance(changed, RunRequest) and changed.run_key != cursor
+        # No event file changed: the run targets the day before the as-of date.
+        assert first.partition_key == "2025-06-29"
+        assert isinstance(evaluate(instance, cursor)[0], SkipReason)
+        (landing / "product" / "events").mkdir(parents=True)
+        (landing / "product" / "events" / "2025-06-12.csv").write_text(
+            "event_id,occurred_at\ne1,2025-06-11T23:00:00Z\ne2,2025-06-12T08:00:00Z\n"
+        )
+        changed, _ = evaluate(instance, cursor)
+        assert isinstance(changed, RunRequest) and changed.run_key != first.run_key
+        # A new delivery of events: the run targets the latest day it holds.
+        assert changed.partition_key == "2025-06-12"
 
 
 def test_the_sensor_reads_the_landing_folder_from_the_environment(tmp_path, monkeypatch):

@@ -1,11 +1,23 @@
 {#- Usage at account x day grain: the one pass over the (large) event table
     that every usage metric starts from. It does not depend on the as-of
-    date, so it can become incremental (append new days) without a rewrite;
-    consumers keep only days on or before the as-of date. -#}
+    date (consumers keep only days on or before it), so it is incremental by
+    day: a run deletes the days in var event_day_ranges (pre-hook) and
+    inserts them again from the staged events, so a late event, a
+    redelivered file or a row staged or quarantined anew changes its whole
+    day. A full refresh (or the first run) builds every day. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} where {{ is_in_event_days('activity_on') }}{% endif %}",
+) }}
 
 with events as (
 
     select * from {{ ref('stg_product__events') }}
+    {% if is_incremental() %}
+        where {{ is_in_event_days('occurred_at') }}
+    {% endif %}
 
 ),
 

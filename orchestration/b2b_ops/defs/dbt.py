@@ -1,20 +1,40 @@
-"""Every dbt model as an asset, dbt's data tests as asset checks. Two sets:
-the warehouse, and the models that read the segmentation output back (they
-run after it). Both runs of one refresh share a target folder, so the second
-reuses the first's parse."""
+"""Every dbt model as an asset, dbt's data tests as asset checks. Three sets:
+the warehouse; the event-day models, partitioned by day (an operator sees
+each day's status in the UI and can backfill a range of days); and the
+models that read the segmentation output back (they run after it). The dbt
+runs of one refresh share a target folder, so each reuses the first's
+parse. A refresh rebuilds tables and updates incremental models; a full
+refresh (runs.FULL_REFRESH_TAG) rebuilds those too."""
 
+import datetime as dt
 import json
 from collections.abc import Iterator
 from typing import Any
 
-from dagster import AssetExecutionContext
+from dagster import (
+    AssetExecutionContext,
+    AssetMaterialization,
+    AssetsDefinition,
+    DailyPartitionsDefinition,
+)
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from b2b_ops.dbt_runner import dbt_executable
-from b2b_ops.defs.dbt_project import DBT_PROJECT, MANIFEST, TRANSLATOR
+from b2b_ops.defs.dbt_project import DBT_PROJECT, MANIFEST, TRANSLATOR, relation_of
+from b2b_ops.incremental import (
+    EVENT_DAYS,
+    STAGED_EVENTS,
+    day_ranges,
+    pending_event_days,
+    record_processed,
+)
+from b2b_ops.landing import connect
+from b2b_ops.runs import is_full_refresh
 from b2b_ops.settings import Settings
 
 SEGMENT_MODELS = "stg_ml__account_clusters account_segments"
+# The models whose rows are days of events: incremental by day.
+EVENT_DAY_MODELS = EVENT_DAYS
 
 
 def dbt_resource() -> DbtCliResource:
@@ -27,16 +47,26 @@ def dbt_resource() -> DbtCliResource:
 
 
 def _dbt_build(
-    context: AssetExecutionContext, dbt: DbtCliResource, settings: Settings
+    context: AssetExecutionContext,
+    dbt: DbtCliResource,
+    settings: Settings,
+    extra_vars: dict[str, Any] | None = None,
+    full_refresh: bool = False,
 ) -> Iterator[Any]:
     arguments = [
         "build",
-        "--full-refresh",
         "--exclude-resource-type",
         "unit_test",
+        # A run splits the warehouse's models in two around the event-day
+        # models; a test whose models are in both halves runs with the second
+        # (dbt's default would run it with the first, before all exist).
+        "--indirect-selection",
+        "buildable",
         "--vars",
-        json.dumps(settings.vars_for_dbt()),
+        json.dumps({**settings.vars_for_dbt(), **(extra_vars or {})}),
     ]
+    if full_refresh or is_full_refresh(context):
+        arguments.append("--full-refresh")
     target = DBT_PROJECT.project_dir / DBT_PROJECT.target_path / f"refresh-{context.run.run_id[:8]}"
     yield from dbt.cli(arguments, context=context, target_path=target).stream()
 
@@ -45,7 +75,7 @@ def _dbt_build(
     manifest=MANIFEST,
     project=DBT_PROJECT,
     dagster_dbt_translator=TRANSLATOR,
-    exclude=SEGMENT_MODELS,
+    exclude=f"{SEGMENT_MODELS} {EVENT_DAY_MODELS}",
     name="dbt_warehouse",
 )
 def dbt_warehouse(
@@ -53,6 +83,61 @@ def dbt_warehouse(
 ) -> Iterator[Any]:
     """Seeds, staging, quarantine, intermediate and mart models, with their tests."""
     yield from _dbt_build(context, dbt, settings)
+
+
+def requested_days(context: AssetExecutionContext) -> list[dt.date]:
+    window = context.partition_time_window
+    first, end = window.start.date(), window.end.date()
+    return [first + dt.timedelta(days=offset) for offset in range((end - first).days)]
+
+
+def event_days_assets(partitions: DailyPartitionsDefinition) -> AssetsDefinition:
+    """The event-day models as one asset set, one partition per day."""
+
+    @dbt_assets(
+        manifest=MANIFEST,
+        project=DBT_PROJECT,
+        dagster_dbt_translator=TRANSLATOR,
+        select=EVENT_DAY_MODELS,
+        name="event_days",
+        partitions_def=partitions,
+    )
+    def event_days(
+        context: AssetExecutionContext, dbt: DbtCliResource, settings: Settings
+    ) -> Iterator[Any]:
+        """Account-day activity: recomputes the days the run targets and every
+        other day whose events changed since it last ran (late rows, a
+        redelivered file, a duplicate or orphan decided again); those days
+        are recorded as materialized too. A full refresh rebuilds it whole."""
+        requested = requested_days(context)
+        with connect(settings.warehouse_path, settings.duckdb_config) as connection:
+            pending = pending_event_days(
+                connection, relation_of(STAGED_EVENTS), relation_of(EVENT_DAYS)
+            )
+        why_rebuild = "full refresh" if is_full_refresh(context) else pending.why_rebuild
+        days = sorted(set(requested) | pending.days)
+        ranges = [[first.isoformat(), last.isoformat()] for first, last in day_ranges(days)]
+        context.log.info(
+            f"event days: rebuilding every day ({why_rebuild})"
+            if why_rebuild
+            else f"event days: recomputing {len(days)} day(s) in {len(ranges)} range(s): {ranges}"
+        )
+        yield from _dbt_build(
+            context, dbt, settings, {"event_day_ranges": ranges}, full_refresh=bool(why_rebuild)
+        )
+        with connect(settings.warehouse_path, settings.duckdb_config) as connection:
+            record_processed(connection, EVENT_DAYS, pending.landing_seq)
+        if why_rebuild:
+            return
+        keys = set(partitions.get_partition_keys())
+        for day in sorted(pending.days - set(requested)):
+            if day.isoformat() in keys:
+                for asset_key in context.selected_asset_keys:
+                    context.log_event(
+                        AssetMaterialization(asset_key=asset_key, partition=day.isoformat())
+                    )
+
+    return event_days
 
 
 @dbt_assets(

@@ -104,3 +104,9 @@ def model_nodes(schema: str | None = None) -> list[dict[str, Any]]:
 def mart_keys() -> list[AssetKey]:
     """Every mart: each model built in schema `marts`, wherever its folder."""
     return [TRANSLATOR.get_asset_key(node) for node in model_nodes(MARTS_SCHEMA)]
+
+
+def relation_of(model: str) -> str:
+    """schema.table of a model, as dbt builds it."""
+    [node] = [node for node in model_nodes() if node["name"] == model]
+    return f"{node['schema']}.{node['alias']}"

@@ -1,4 +1,6 @@
-"""The 13 landing tables as assets: every file checked, then landed into `raw`."""
+"""The 13 landing tables as assets: every file checked, then the new and
+changed ones landed into `raw` (every file on a full refresh), with the
+ledger of landed files."""
 
 import datetime as dt
 from collections.abc import Iterator
@@ -13,6 +15,8 @@ from dagster import (
 )
 
 from b2b_ops.landing import describe, load_landing, read_table_specs
+from b2b_ops.landing.loader import landed_text
+from b2b_ops.runs import is_full_refresh
 from b2b_ops.settings import Settings
 
 
@@ -32,17 +36,23 @@ from b2b_ops.settings import Settings
     ],
 )
 def land_files(context: AssetExecutionContext, settings: Settings) -> Iterator[MaterializeResult]:
-    """Check every landing file's structure, then land all of them in one transaction."""
+    """Check every landing file's structure, then land what is new in one transaction."""
     results = load_landing(
-        settings.landing_path, settings.warehouse_path, memory_limit=settings.duckdb_memory_limit
+        settings.landing_path,
+        settings.warehouse_path,
+        duckdb_config=settings.duckdb_config,
+        full_refresh=is_full_refresh(context),
     )
     for result in results:
-        log = context.log.warning if result.is_absent else context.log.info
+        log = context.log.warning if result.is_absent or result.files_missing else context.log.info
         log(describe(result, settings.landing_path))
         yield MaterializeResult(
             asset_key=AssetKey([result.spec.system, result.spec.table]),
             metadata={
                 "rows_landed": result.rows_landed,
-                "file": str(result.file_path) if result.file_path else "absent: read as empty",
+                "rows": result.rows_current,
+                "files_landed": len(result.files_landed),
+                "landed": landed_text(result),
+                "file": str(result.location) if result.location else "absent: read as empty",
             },
         )

@@ -9,7 +9,7 @@ from dagster import AssetExecutionContext, AssetKey, Config, MaterializeResult, 
 from dagster_dbt import get_asset_key_for_model
 
 from b2b_ops.defs.dbt import dbt_warehouse
-from b2b_ops.defs.dbt_project import model_nodes
+from b2b_ops.defs.dbt_project import relation_of
 from b2b_ops.segments.kmeans import SegmentationResult, segment_accounts, stability
 from b2b_ops.segments.output import (
     cluster_rows,
@@ -31,12 +31,6 @@ class SegmentationConfig(Config):
 
 
 FEATURES_MODEL = "int_account_segment_features"
-
-
-def features_relation() -> str:
-    """schema.table of the features model, as dbt builds it."""
-    [node] = [node for node in model_nodes() if node["name"] == FEATURES_MODEL]
-    return f"{node['schema']}.{node['alias']}"
 
 
 def segmentation_metadata(
@@ -71,7 +65,7 @@ def account_clusters(
     with duckdb.connect(str(settings.warehouse_path)) as connection:
         # In account_id order: K-means' result depends on the order of the rows.
         features = connection.execute(
-            f"select * from {features_relation()} order by account_id"
+            f"select * from {relation_of(FEATURES_MODEL)} order by account_id"
         ).df()
         previous = previous_assignments(connection)
         result = segment_accounts(features, config.k_min, config.k_max, k=config.k or None)

@@ -73,7 +73,12 @@ def dbt_build(
             "build",
             *project_arguments(project_dir, target_path),
             "--vars",
-            json.dumps({"as_of_date": as_of, **connection_vars(warehouse.name, memory_limit())}),
+            json.dumps(
+                {
+                    "as_of_date": as_of,
+                    **connection_vars(warehouse.name, {"memory_limit": memory_limit()}),
+                }
+            ),
             *selection,
         ],
         cwd=warehouse.parent,
@@ -93,7 +98,7 @@ def make_baseline(project_dir: Path, state_dir: Path, landing_dir: Path, as_of: 
     state_dir.mkdir(parents=True, exist_ok=True)
     warehouse = state_dir / WAREHOUSE_NAME
     warehouse.unlink(missing_ok=True)
-    load_landing(landing_dir, warehouse, memory_limit=memory_limit())
+    load_landing(landing_dir, warehouse, duckdb_config={"memory_limit": memory_limit()})
     # Unit tests build no relation; the slim run runs those of what changed.
     seconds = dbt_build(
         project_dir,

@@ -1,0 +1,141 @@
+"""Which event days a refresh must recompute, and how far it got.
+
+The account-day model (int_account_daily_activity) is incremental by day: a
+run deletes the days it is given and inserts them again from the staged
+events. The base model of product/events is rebuilt whole every run (a
+table), so what changed since the account-day model last ran is read from
+the ledger of landed files (raw._landing_files) and from the staged events
+themselves:
+
+- new deliveries of product/events: the days of their rows. A new
+  file never changes an older row's fate: first wins, and a new file comes
+  after every file landed before it, so its duplicates are its own rows.
+- a removed or replaced delivery of product/events: the account-day model is
+  rebuilt whole. Its rows leave, so a duplicate they hid elsewhere (in any
+  day) may be staged now; this is rare (a redelivered file).
+- an account staged or orphaned anew (its CRM row arrived or left: orphan_key
+  is decided per account): the days of its staged events, or of its rows in
+  the account-day model.
+
+How far the account-day model got is a landing sequence number (the ledger's
+delivery ids and removal numbers share one sequence), kept in
+raw._refresh_state once the model has run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+
+from b2b_ops.landing import LEDGER, RAW_SCHEMA, REFRESH_STATE
+
+EVENTS_TABLE = "product/events"
+RAW_EVENTS = f"{RAW_SCHEMA}.product__events"
+STAGED_EVENTS = "stg_product__events"
+EVENT_DAYS = "int_account_daily_activity"
+# Beyond this many days to recompute, the account-day model is rebuilt
+# whole: one scan of the events instead of a long list of days.
+MOST_PENDING_DAYS = 62
+
+
+@dataclass(frozen=True)
+class PendingDays:
+    days: frozenset[dt.date]
+    # The landing sequence number the account-day model will have processed
+    # up to once this run succeeds.
+    landing_seq: int
+    # Why the model is rebuilt whole instead, or "" when it is not.
+    rebuild_reason: str = ""
+
+    @property
+    def why_rebuild(self) -> str:
+        """Why the model is rebuilt whole, or "" when only the days are recomputed."""
+        if self.rebuild_reason:
+            return self.rebuild_reason
+        if len(self.days) > MOST_PENDING_DAYS:
+            return f"{len(self.days)} days changed, more than {MOST_PENDING_DAYS}"
+        return ""
+
+
+def processed_seq(connection: duckdb.DuckDBPyConnection, consumer: str) -> int | None:
+    rows = connection.execute(
+        f"select landing_seq from {REFRESH_STATE} where consumer = ?", [consumer]
+    ).fetchall()
+    return rows[0][0] if rows else None
+
+
+def current_seq(connection: duckdb.DuckDBPyConnection) -> int:
+    """The landing sequence number of the last delivery landed or removed."""
+    [(seq,)] = connection.execute(
+        f"select coalesce(greatest(max(delivery_id), max(removed_seq)), 0) from {LEDGER}"
+    ).fetchall()
+    return seq
+
+
+def relation_exists(connection: duckdb.DuckDBPyConnection, relation: str) -> bool:
+    schema, name = relation.split(".")
+    return bool(
+        connection.execute(
+            "select 1 from information_schema.tables where table_schema = ? and table_name = ?",
+            [schema, name],
+        ).fetchall()
+    )
+
+
+def pending_event_days(
+    connection: duckdb.DuckDBPyConnection, staged_relation: str, days_relation: str
+) -> PendingDays:
+    """The days whose account-day rows are stale (see the module's text)."""
+    seq = current_seq(connection)
+    done = processed_seq(connection, EVENT_DAYS)
+    if done is None or not relation_exists(connection, days_relation):
+        return PendingDays(frozenset(), seq, "first run")
+    [(removed,)] = connection.execute(
+        f"select count(*) from {LEDGER} where source_table = ? and removed_seq > ?",
+        [EVENTS_TABLE, done],
+    ).fetchall()
+    if removed:
+        return PendingDays(frozenset(), seq, f"{removed} delivery file(s) of events replaced")
+    # Days as staging reads them (timestamps in UTC: connect() sets the
+    # session's zone); a row whose time does not parse has no day.
+    rows = connection.execute(
+        f"""
+        with staged_accounts as (
+            select distinct account_id from {staged_relation} where account_id is not null
+        ),
+        counted_accounts as (
+            select distinct account_id from {days_relation}
+        )
+        select cast(try_cast(nullif(trim(occurred_at), '') as timestamptz) as date)
+        from {RAW_EVENTS}
+        where _delivery_id > $done
+        union
+        select cast(occurred_at as date) from {staged_relation}
+        where account_id not in (select account_id from counted_accounts)
+        union
+        select activity_on from {days_relation}
+        where account_id not in (select account_id from staged_accounts)
+        """,
+        {"done": done},
+    ).fetchall()
+    return PendingDays(frozenset(row[0] for row in rows if row[0] is not None), seq)
+
+
+def record_processed(connection: duckdb.DuckDBPyConnection, consumer: str, seq: int) -> None:
+    connection.execute(
+        f"insert or replace into {REFRESH_STATE} values (?, ?, ?)",
+        [consumer, seq, dt.datetime.now(dt.UTC).replace(tzinfo=None)],
+    )
+
+
+def day_ranges(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Consecutive days as [first, last] ranges, in order."""
+    ranges: list[tuple[dt.date, dt.date]] = []
+    for day in sorted(set(days)):
+        if ranges and day == ranges[-1][1] + dt.timedelta(days=1):
+            ranges[-1] = (ranges[-1][0], day)
+        else:
+            ranges.append((day, day))
+    return ranges

@@ -142,6 +142,50 @@ def health_job(root: Path) -> Job:
     )
 
 
+# The deliveries test: an XS history of daily event files, then this many
+# held-back days delivered one by one (each with late rows), with dirty rows
+# (duplicates, orphans ...) so some cross a file boundary.
+DELIVERED_DAYS = 2
+DELIVERIES_DIRTY_RATE = 0.02
+
+
+def deliveries_job(root: Path) -> Job:
+    """The XS demo as daily event deliveries: the history built, then each
+    held-back day delivered and refreshed incrementally; last, a copy of
+    that warehouse (its ledger: the same delivery order and load times)
+    refreshed from scratch with --full-refresh."""
+    landing = root / "landing"
+    paths = {
+        "landing": landing,
+        "incremental": root / "incremental" / "w.duckdb",
+        "full": root / "full" / "w.duckdb",
+    }
+    generate = generate_step("XS", 42, DEMO_AS_OF, root, DELIVERIES_DIRTY_RATE)
+    generate = Step(
+        generate.command + ["--deliveries", "daily", "--hold-back-days", str(DELIVERED_DAYS)],
+        generate.env,
+    )
+    deliver = Step(
+        [sys.executable, "-m", "b2b_ops.demo_data", "--landing-dir", str(landing)]
+        + ["--deliver-next-day"],
+        cli_environment(),
+    )
+    build = build_step(landing, DEMO_AS_OF, paths["incremental"])
+    full = build_step(landing, DEMO_AS_OF, paths["full"])
+    return Job(
+        "deliveries",
+        [generate, Step(["mkdir", "-p", str(paths["incremental"].parent)], cli_environment())]
+        + [build]
+        + [deliver, build] * DELIVERED_DAYS
+        + [
+            Step(["mkdir", "-p", str(paths["full"].parent)], cli_environment()),
+            Step(["cp", str(paths["incremental"]), str(paths["full"])], cli_environment()),
+            Step(full.command + ["--full-refresh"], full.env),
+        ],
+        paths,
+    )
+
+
 def superset_job(root: Path) -> Job:
     """Superset's own virtual environment (make bi-setup: minutes on a fresh
     clone) and a metadata database with its admin user in root/superset."""

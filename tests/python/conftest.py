@@ -1,7 +1,8 @@
 """Shared fixtures: the project's paths, running b2b-ops as `make build`
 does, and the builds several tests share (the hand-made landing folder, the
-demo, the health test's XS pair, the fresh clone, Superset's setup), made in the background
-while other tests run (builds.py)."""
+demo, the health test's XS pair, the deliveries test's refreshes, the fresh
+clone, Superset's setup), made in the background while other tests run
+(builds.py)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ BUILD_FIXTURES: dict[str, Callable[[Path], builds.Job]] = {
     "xs_two_builds": builds.health_job,
     "fresh_clone": builds.fresh_clone_job,
     "superset_home": builds.superset_job,
+    "deliveries_build": builds.deliveries_job,
 }
 
 
@@ -134,6 +136,13 @@ def xs_two_builds(background_builds) -> dict:
     2026-05-31, when a month of its data is still in the future, and as of
     2026-06-30 (builds.health_job)."""
     return shared_build(background_builds, builds.health_job)
+
+
+@pytest.fixture(scope="session")
+def deliveries_build(background_builds) -> dict:
+    """The XS demo's history, then two daily deliveries each refreshed
+    incrementally, and a full refresh of the same files (builds.deliveries_job)."""
+    return shared_build(background_builds, builds.deliveries_job)
 
 
 @pytest.fixture(scope="session")

@@ -8,13 +8,19 @@
       unparseable_number  a number column has text that is not a number
       out_of_range        a number outside its range (any number beyond 10^12), or a
                           category outside its set
-      unknown_currency    a currency with no rate in seeds/fx_rates.csv
+      unknown_currency    a currency with no rate in seeds/fx_rates.csv, or a blank
+                          one: an amount that cannot be converted
       future_timestamp    the row's recorded-at time is later than the load
       orphan_key          a foreign key names no row of its parent's landed file
+                          (unchecked when the parent landed no row at all: the
+                          contract lets a company lack a file, and a table it
+                          does not export cannot make its children orphans)
       duplicate_key       another row with the same key came earlier in the file
 
     Orphans are checked against every landed parent key, quarantined or not,
-    so one bad parent row does not cascade into its children. Among rows that
+    so one bad parent row does not cascade into its children (an account
+    whose CRM rows were all quarantined keeps its subscriptions and invoices,
+    and int_accounts_as_of keeps the account, known to billing only). Among rows that
     pass every other check, the first in file order wins and later rows with
     the same key are quarantined as duplicate_key.
 
@@ -137,8 +143,7 @@ checked as (
             when typed.{{ column }} not in ('{{ values | join("', '") }}') then 'out_of_range'
             {%- endfor %}
             {%- if currency_column %}
-            when typed.{{ currency_column }} is not null
-                and currencies.currency_code is null then 'unknown_currency'
+            when currencies.currency_code is null then 'unknown_currency'
             {%- endif %}
             {%- if recorded_at_column %}
             {%- if types.get(recorded_at_column) == 'date' %}
@@ -149,7 +154,8 @@ checked as (
             {%- endif %}
             {%- for foreign_key in foreign_keys %}
             when typed.{{ foreign_key.column }} is not null
-                and parent_keys_{{ loop.index }}.parent_key is null then 'orphan_key'
+                and parent_keys_{{ loop.index }}.parent_key is null
+                and exists (select 1 from parent_keys_{{ loop.index }}) then 'orphan_key'
             {%- endfor %}
         end as failed_check
     from typed

@@ -1,6 +1,9 @@
 {#- Per account, the facts the lifecycle stage rule reads, all at the as-of
-    date: current MRR, first paid day, whether a trial started, paid
-    invoices so far, leads it referred and its NPS in the loyalty windows. -#}
+    date: current MRR, first paid day, whether a trial started and how long
+    ago the latest one ended, paid invoices so far, leads it referred and
+    its NPS in the loyalty windows. A trial's end day is the day of ends_at,
+    or of started_at when ends_at is blank (a trial with no end would
+    otherwise never lapse). -#}
 
 with accounts as (
 
@@ -62,9 +65,12 @@ first_paid as (
 
 started_trials as (
 
-    select distinct account_id
+    select
+        account_id,
+        max(cast(coalesce(ends_at, started_at) as date)) as last_trial_ended_on
     from trials
     where {{ is_visible_at_as_of('started_at') }}
+    group by account_id
 
 ),
 
@@ -117,6 +123,9 @@ final as (
         round(coalesce(current_mrr.mrr_amount, 0), 2) as current_mrr_amount,
         first_paid.first_paid_on,
         started_trials.account_id is not null as has_started_trial,
+        -- Negative while the latest trial runs past the as-of date.
+        {{ dbt.datediff('started_trials.last_trial_ended_on', as_of_date(), 'day') }}
+            as days_since_trial_ended,
         coalesce(paid_invoices.paid_invoice_count, 0) as paid_invoice_count,
         coalesce(referrals.referred_lead_count, 0) as referred_lead_count,
         coalesce(recent_nps.nps_response_count, 0) as nps_response_count,

@@ -6,8 +6,11 @@
                 loyal_nps_window_days >= loyal_min_nps
       paying    MRR running on the as-of date
       churned   paid before, nothing running on the as-of date
-      trial     started a trial (running or lapsed), never paid
-      prospect  none of the above: in the CRM, no trial, no payment -#}
+      trial     never paid, and a trial runs on the as-of date or the
+                latest one ended at most trial_stage_lapsed_after_days
+                before it
+      prospect  none of the above: never paid, and no trial or only trials
+                that lapsed longer ago (a lapsed trial stops counting) -#}
 
 with lifecycle_facts as (
 
@@ -27,7 +30,7 @@ final as (
                 then 'loyal'
             when current_mrr_amount > 0 then 'paying'
             when first_paid_on is not null then 'churned'
-            when has_started_trial then 'trial'
+            when days_since_trial_ended <= {{ var('trial_stage_lapsed_after_days') }} then 'trial'
             else 'prospect'
         end as lifecycle_stage
     from lifecycle_facts

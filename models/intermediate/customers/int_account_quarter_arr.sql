@@ -1,5 +1,7 @@
 {#- The inputs of quarterly re-tiering, one row per account and quarter from
-    the quarter the account was created to the as-of quarter.
+    the quarter the account was first seen (created, or when the CRM does
+    not say, first seen in the CRM or billing: int_accounts_as_of) to the
+    as-of quarter.
     A quarter's tier is set on its first day (tiered_on = quarter_start) from
     the ARR running that day; an account whose first payment falls inside the
     quarter is tiered on that first paid day instead, so a new customer is not
@@ -39,7 +41,7 @@ industry_growth as (
 
 quarter_offsets as (
 
-    -- 0 .. 399: a century of quarters from the account's creation quarter.
+    -- 0 .. 399: a century of quarters from the account's first quarter.
     select generated_number - 1 as n
     from ({{ dbt.generate_series(400) }}) as quarter_numbers
 
@@ -50,11 +52,11 @@ account_quarters as (
     select
         accounts.account_id,
         accounts.industry,
-        cast({{ dbt.dateadd('month', '3 * quarter_offsets.n', quarter_start('accounts.created_at')) }} as date)
+        cast({{ dbt.dateadd('month', '3 * quarter_offsets.n', quarter_start('accounts.first_seen_on')) }} as date)
             as quarter_start
     from accounts
     inner join quarter_offsets
-        on {{ dbt.dateadd('month', '3 * quarter_offsets.n', quarter_start('accounts.created_at')) }}
+        on {{ dbt.dateadd('month', '3 * quarter_offsets.n', quarter_start('accounts.first_seen_on')) }}
             <= {{ as_of_date() }}
 
 ),

@@ -1,7 +1,10 @@
-{#- One row per account known to the CRM on the as-of date, with its
-    lifecycle stage, the value tier of the as-of quarter and the service
-    model that follows from them (playbook section 3: a dedicated CSM for
-    high-value customers, automated service for mid and low). -#}
+{#- One row per account known on the as-of date (int_accounts_as_of: known
+    to the CRM, or to billing only, so every account with revenue is here),
+    with its lifecycle stage, the value tier of the as-of quarter and the
+    service model that follows from them (playbook section 3: a dedicated
+    CSM for high-value customers, automated service for mid and low).
+    Every other input is left-joined: an account missing from one shows up
+    as a null the tests catch, never as a row that silently disappears. -#}
 
 with accounts as (
 
@@ -74,11 +77,12 @@ final as (
         end as service_model,
         lifecycle_facts.first_paid_on,
         referred_accounts.account_id is not null as is_referred,
-        {{ as_of_date() }} as as_of_date
+        {{ as_of_date() }} as as_of_date,
+        accounts.is_known_to_crm
     from accounts
-    inner join lifecycle_stages on accounts.account_id = lifecycle_stages.account_id
-    inner join lifecycle_facts on accounts.account_id = lifecycle_facts.account_id
-    inner join current_tiers on accounts.account_id = current_tiers.account_id
+    left join lifecycle_stages on accounts.account_id = lifecycle_stages.account_id
+    left join lifecycle_facts on accounts.account_id = lifecycle_facts.account_id
+    left join current_tiers on accounts.account_id = current_tiers.account_id
     left join referred_accounts on accounts.account_id = referred_accounts.account_id
 
 )

@@ -65,7 +65,7 @@ def refresh(settings: Settings) -> None:
     _say(f"  {'done':<10}in {time.perf_counter() - started:.0f} s")
     for line in report.warnings:
         _say(line)
-    print(summary_text(settings.warehouse_path, settings.as_of))
+    print(summary_text(settings.warehouse_path, settings.as_of, settings.truth_path))
     print()
     print("\n".join([*next_steps(settings), f"  {'full log':<15}{report.log_path}"]))
 
@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         elif arguments.command == "load":
             load(settings)
         elif arguments.command == "summary":
-            print(summary_text(settings.warehouse_path, settings.as_of))
+            print(summary_text(settings.warehouse_path, settings.as_of, settings.truth_path))
         elif arguments.command == "docs":
             return docs(settings, arguments.host, arguments.port)
     except (SettingsError, StructuralBreakError, RefreshFailedError) as error:

@@ -118,6 +118,11 @@ class Settings(ConfigurableResource):
         return (folder or self.warehouse_path.parent / "published") / PUBLISHED_FILE_NAME
 
     @property
+    def truth_path(self) -> Path | None:
+        """The demo's ground truth beside the landing folder, if there is one."""
+        return truth_dir_beside(self.landing_path)
+
+    @property
     def suites_path(self) -> Path:
         return _path(self.quality_suites_dir)
 
@@ -148,6 +153,14 @@ class Settings(ConfigurableResource):
 
 def _path(text: str) -> Path:
     return Path(text.strip()).expanduser().resolve()
+
+
+def truth_dir_beside(landing_path: Path) -> Path | None:
+    """The ground-truth folder the demo generator writes beside its landing
+    folder (data/demo/landing -> data/demo/ground_truth), when it holds the
+    planted accounts; None for any other landing folder."""
+    truth_dir = landing_path.parent / DEFAULT_TRUTH_DIR.name
+    return truth_dir if (truth_dir / "accounts.csv").is_file() else None
 
 
 def parse_as_of_date(text: str | None) -> dt.date:

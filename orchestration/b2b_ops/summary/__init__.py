@@ -14,7 +14,16 @@ from types import ModuleType
 
 import duckdb
 
-from b2b_ops.summary import accounts, growth, health, playbook, quarantine, revenue, segments
+from b2b_ops.summary import (
+    accounts,
+    after_as_of,
+    growth,
+    health,
+    playbook,
+    quarantine,
+    revenue,
+    segments,
+)
 from b2b_ops.summary.common import tables_exist
 
 SECTIONS: tuple[ModuleType, ...] = (
@@ -25,6 +34,7 @@ SECTIONS: tuple[ModuleType, ...] = (
     growth,
     playbook,
     quarantine,
+    after_as_of,
 )
 
 

@@ -1,0 +1,92 @@
+"""The semantic layer (models/semantic) against the KPI scorecard: every
+KPI of mart_kpi_scorecard equals the metric of the same name queried
+through MetricFlow from the published copy, for the same period, so the
+two definitions can never drift apart."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from b2b_ops.publishing.metrics import Metrics, parse_semantic_manifest
+from b2b_ops.settings import PROJECT_DIR
+
+# The playbook's KPIs, as mart_kpi_scorecard names them: each is a metric.
+SCORECARD_KPIS = (
+    "annual_retention_rate",
+    "high_value_upsell_rate",
+    "nps",
+    "referral_share_of_new_customers",
+    "referral_conversion_rate",
+    "lead_to_trial_rate",
+    "trial_to_paid_rate",
+    "cac",
+    "high_value_ltv",
+)
+
+
+@pytest.fixture(scope="module")
+def metrics(demo_build, tmp_path_factory):
+    published = demo_build["warehouse"].parent / "published" / "b2b_ops.duckdb"
+    manifest = parse_semantic_manifest(
+        PROJECT_DIR, published, tmp_path_factory.mktemp("semantic_target")
+    )
+    with Metrics(published, manifest) as opened:
+        yield published, opened
+
+
+def scorecard(published: Path) -> list[tuple]:
+    with duckdb.connect(str(published), read_only=True) as connection:
+        return connection.execute(
+            "select period_kind, period_start, period_end_on, kpi, actual_value "
+            "from marts.mart_kpi_scorecard order by period_kind, period_start, kpi"
+        ).fetchall()
+
+
+def same(scorecard_value: float | None, metric_value: float | None) -> bool:
+    if scorecard_value is None or metric_value is None:
+        return scorecard_value is None and metric_value is None
+    return math.isclose(scorecard_value, float(metric_value), rel_tol=1e-9, abs_tol=1e-9)
+
+
+def test_every_scorecard_kpi_is_a_metric():
+    with duckdb.connect() as connection:
+        seeded = {
+            kpi
+            for (kpi,) in connection.execute(
+                f"select distinct kpi from read_csv('{PROJECT_DIR / 'seeds' / 'kpi_targets.csv'}')"
+            ).fetchall()
+        }
+    assert seeded == set(SCORECARD_KPIS)
+
+
+def test_every_scorecard_kpi_equals_its_metric_for_the_same_period(metrics):
+    published, engine = metrics
+    rows = scorecard(published)
+    names, monthly = engine.query(SCORECARD_KPIS, group_by=["metric_time__month"])
+    by_month = {
+        row[0].date() if isinstance(row[0], dt.datetime) else row[0]: dict(
+            zip(names, row, strict=True)
+        )
+        for row in monthly
+    }
+    totals: dict[tuple, dict] = {}
+    differences, compared = [], 0
+    for kind, start, end, kpi, actual in rows:
+        if kind == "month":
+            value = by_month.get(start, {}).get(kpi)
+        else:
+            if (start, end) not in totals:
+                totals[(start, end)] = engine.period_totals(SCORECARD_KPIS, start, end)
+            value = totals[(start, end)][kpi]
+        compared += actual is not None
+        if not same(actual, value):
+            differences.append(f"{kind} {start} {kpi}: scorecard {actual}, metric {value}")
+    assert differences == []
+    assert {kind for kind, *_ in rows} == {"month", "quarter", "year"}
+    # Most KPI values exist in the demo: the comparison is not of nulls.
+    assert compared > len(rows) // 2

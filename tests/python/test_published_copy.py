@@ -286,3 +286,12 @@ def test_the_summary_counts_landed_rows_dated_after_the_as_of_date(tmp_path):
         assert after_as_of.lines(connection, dt.date(2025, 8, 15)) == [
             "Rows dated after the as-of date 2025-08-15: none"
         ]
+
+
+def test_the_past_as_of_setting_takes_aside_or_replace():
+    from b2b_ops.settings import Settings, SettingsError
+
+    assert Settings().past_as_of == "aside"
+    assert Settings(past_as_of_publish=" Replace ").past_as_of == "replace"
+    with pytest.raises(SettingsError, match="B2B_OPS_PAST_AS_OF_PUBLISH"):
+        Settings(past_as_of_publish="overwrite").check()

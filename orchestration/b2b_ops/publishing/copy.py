@@ -67,12 +67,16 @@ def _tables(connection: duckdb.DuckDBPyConnection, schema: str) -> list[Publishe
         "order by table_name, column_index",
         [schema],
     ).fetchall()
+    # A folded yml description ends with a newline: BI tools would show it.
     described: dict[str, dict[str, str]] = {}
     for table, column, comment in columns:
-        described.setdefault(table, {})[column] = comment
+        described.setdefault(table, {})[column] = comment.strip()
     return [
         PublishedTable(
-            schema, name, description=comment, column_descriptions=described.get(name, {})
+            schema,
+            name,
+            description=comment.strip() if comment else None,
+            column_descriptions=described.get(name, {}),
         )
         for name, comment in tables
     ]

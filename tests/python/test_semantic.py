@@ -90,3 +90,23 @@ def test_every_scorecard_kpi_equals_its_metric_for_the_same_period(metrics):
     assert {kind for kind, *_ in rows} == {"month", "quarter", "year"}
     # Most KPI values exist in the demo: the comparison is not of nulls.
     assert compared > len(rows) // 2
+
+
+def test_every_metric_and_saved_query_answers_from_the_published_copy(metrics):
+    _, engine = metrics
+    manifest = engine.semantic_manifest
+    failures = []
+    for metric in manifest.metrics:
+        try:
+            names, rows = engine.query([metric.name], group_by=["metric_time__quarter"])
+            assert rows, "no rows"
+        # Every failure is listed, not just the first.
+        except Exception as error:
+            failures.append(f"{metric.name}: {str(error).splitlines()[0][:200]}")
+    for saved_query in manifest.saved_queries:
+        try:
+            assert engine.query(saved_query=saved_query.name)[1], "no rows"
+        except Exception as error:
+            failures.append(f"saved query {saved_query.name}: {str(error).splitlines()[0][:200]}")
+    assert failures == []
+    assert len(manifest.metrics) > 60

@@ -121,9 +121,13 @@ class Metrics:
                 f"{semantic_manifest_path} is missing: run `make metrics`, which parses the "
                 "dbt project against the published copy first"
             )
-        manifest = parse_manifest_from_dbt_generated_manifest(semantic_manifest_path.read_text())
+        self.semantic_manifest = parse_manifest_from_dbt_generated_manifest(
+            semantic_manifest_path.read_text()
+        )
         self._client = PublishedCopyClient(published_path)
-        self._engine = MetricFlowEngine(SemanticManifestLookup(manifest), self._client)
+        self._engine = MetricFlowEngine(
+            SemanticManifestLookup(self.semantic_manifest), self._client
+        )
 
     def close(self) -> None:
         self._client.close()

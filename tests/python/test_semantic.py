@@ -95,12 +95,12 @@ def test_every_scorecard_kpi_equals_its_metric_for_the_same_period(metrics):
 def test_every_metric_and_saved_query_answers_from_the_published_copy(metrics):
     _, engine = metrics
     manifest = engine.semantic_manifest
+    # Every failure is listed, not just the first.
     failures = []
     for metric in manifest.metrics:
         try:
-            names, rows = engine.query([metric.name], group_by=["metric_time__quarter"])
+            _, rows = engine.query([metric.name], group_by=["metric_time__quarter"])
             assert rows, "no rows"
-        # Every failure is listed, not just the first.
         except Exception as error:
             failures.append(f"{metric.name}: {str(error).splitlines()[0][:200]}")
     for saved_query in manifest.saved_queries:

@@ -20,9 +20,8 @@ import yaml
 from b2b_ops.publishing import destination, publish, read_manifest
 from b2b_ops.publishing.copy import COLUMN_DESCRIPTIONS_KEY, DESCRIPTION_KEY, STORAGE_VERSION
 from b2b_ops.publishing.layout import MANIFEST, POINTER, VERSIONS
-from b2b_ops.settings import PROJECT_DIR
+from b2b_ops.settings import PROJECT_DIR, Settings, SettingsError
 from b2b_ops.summary import after_as_of
-from conftest import HANDMADE_AS_OF, run_cli
 
 # Reads every table of a DuckDB file read-only: its client's version and each table's rows.
 READER = textwrap.dedent(
@@ -240,30 +239,32 @@ def test_a_build_at_an_earlier_as_of_date_publishes_aside(tmp_path):
     assert read_manifest(published.parent)["as_of_date"] == "2026-06-30"
 
 
-@pytest.mark.slow
-def test_a_past_as_of_build_leaves_the_copy_bi_tools_read(handmade_build, tmp_path):
-    # A copy of the hand-made build (published as of HANDMADE_AS_OF), built
-    # again 90 days earlier: history goes aside, the copy BI tools read stays.
-    warehouse = tmp_path / "warehouse" / handmade_build["warehouse"].name
-    shutil.copytree(handmade_build["warehouse"].parent, warehouse.parent)
-    published = warehouse.parent / "published" / "b2b_ops.duckdb"
-    before = table_rows(published)
-    earlier = HANDMADE_AS_OF - dt.timedelta(days=90)
-    result = run_cli(
-        ["build"],
-        {
-            "B2B_OPS_LANDING_DIR": str(handmade_build["landing"]),
-            "B2B_OPS_WAREHOUSE": str(warehouse),
-            "B2B_OPS_AS_OF_DATE": earlier.isoformat(),
-        },
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert read_manifest(published.parent)["as_of_date"] == HANDMADE_AS_OF.isoformat()
-    assert table_rows(published) == before
-    aside = published.parent / f"as_of_{earlier.isoformat()}" / "b2b_ops.duckdb"
-    assert read_manifest(aside.parent)["as_of_date"] == earlier.isoformat()
-    assert str(aside) in result.stdout
-    assert f"Rows dated after the as-of date {earlier}, left out of this build:" in result.stdout
+def test_the_publish_step_puts_a_past_as_of_build_aside_and_says_where(tmp_path):
+    from dagster import materialize
+
+    from b2b_ops.cli import next_steps
+    from b2b_ops.defs.publishing import published_marts
+
+    working = tmp_path / "w.duckdb"
+    published = tmp_path / "published" / "b2b_ops.duckdb"
+
+    def publish_step(as_of: str, **settings: str) -> Settings:
+        chosen = Settings(warehouse=str(working), as_of_date=as_of, **settings)
+        assert materialize([published_marts], resources={"settings": chosen}).success
+        return chosen
+
+    write_working(working, 1)
+    publish_step("2026-06-30")
+    write_working(working, 2)
+    history = publish_step("2025-06-30")
+    aside = published.parent / "as_of_2025-06-30" / "b2b_ops.duckdb"
+    assert table_rows(published) == {"marts.snapshot": 10}
+    assert table_rows(aside) == {"marts.snapshot": 20}
+    assert any(str(aside) in line for line in next_steps(history))
+    # Asked for explicitly, a past as-of date replaces the copy BI tools read.
+    publish_step("2025-06-30", past_as_of_publish="replace")
+    assert table_rows(published) == {"marts.snapshot": 20}
+    assert read_manifest(published.parent)["as_of_date"] == "2025-06-30"
 
 
 def test_the_summary_counts_landed_rows_dated_after_the_as_of_date(tmp_path):
@@ -289,8 +290,6 @@ def test_the_summary_counts_landed_rows_dated_after_the_as_of_date(tmp_path):
 
 
 def test_the_past_as_of_setting_takes_aside_or_replace():
-    from b2b_ops.settings import Settings, SettingsError
-
     assert Settings().past_as_of == "aside"
     assert Settings(past_as_of_publish=" Replace ").past_as_of == "replace"
     with pytest.raises(SettingsError, match="B2B_OPS_PAST_AS_OF_PUBLISH"):

@@ -12,8 +12,8 @@ dbt gets the warehouse file and DuckDB's memory cap as vars (see
 The environment variables are a public interface (see the README):
 B2B_OPS_LANDING_DIR, B2B_OPS_AS_OF_DATE, B2B_OPS_WAREHOUSE, B2B_OPS_VARS,
 B2B_OPS_PUBLISH_DIR, B2B_OPS_DUCKDB_MEMORY_LIMIT, B2B_OPS_QUALITY_SUITES_DIR,
-B2B_OPS_DAILY_REFRESH_CRON, B2B_OPS_QUARTERLY_RETIERING_CRON and
-B2B_OPS_LOG_LEVEL.
+B2B_OPS_DAILY_REFRESH_CRON, B2B_OPS_QUARTERLY_RETIERING_CRON,
+B2B_OPS_PAST_AS_OF_PUBLISH and B2B_OPS_LOG_LEVEL.
 """
 
 from __future__ import annotations
@@ -36,6 +36,9 @@ DEFAULT_LANDING_DIR = DEMO_DIR / "landing"
 DEFAULT_TRUTH_DIR = DEMO_DIR / "ground_truth"
 PUBLISHED_FILE_NAME = "b2b_ops.duckdb"
 LOG_LEVELS = ("info", "debug")
+# Where a build at an as-of date before the published copy's goes: beside
+# it (published/as_of_<date>/), or over it.
+PAST_AS_OF_PUBLISH_CHOICES = ("aside", "replace")
 
 # Each setting's environment variable.
 VARIABLES = {
@@ -49,6 +52,7 @@ VARIABLES = {
     "daily_refresh_cron": "B2B_OPS_DAILY_REFRESH_CRON",
     "quarterly_retiering_cron": "B2B_OPS_QUARTERLY_RETIERING_CRON",
     "log_level": "B2B_OPS_LOG_LEVEL",
+    "past_as_of_publish": "B2B_OPS_PAST_AS_OF_PUBLISH",
 }
 
 
@@ -98,6 +102,12 @@ class Settings(ConfigurableResource):
         default="info",
         description="B2B_OPS_LOG_LEVEL: info (progress and summary) or debug (the full log)",
     )
+    past_as_of_publish: str = Field(
+        default="aside",
+        description="B2B_OPS_PAST_AS_OF_PUBLISH: a build at an as-of date before the published "
+        "copy's publishes aside (published/as_of_<date>/, the copy BI tools read is kept) or "
+        "replace (over it)",
+    )
 
     @property
     def landing_path(self) -> Path:
@@ -121,6 +131,16 @@ class Settings(ConfigurableResource):
     def truth_path(self) -> Path | None:
         """The demo's ground truth beside the landing folder, if there is one."""
         return truth_dir_beside(self.landing_path)
+
+    @property
+    def past_as_of(self) -> str:
+        choice = self.past_as_of_publish.strip().lower()
+        if choice not in PAST_AS_OF_PUBLISH_CHOICES:
+            raise SettingsError(
+                f"B2B_OPS_PAST_AS_OF_PUBLISH={self.past_as_of_publish!r}: use one of "
+                f"{', '.join(PAST_AS_OF_PUBLISH_CHOICES)}"
+            )
+        return choice
 
     @property
     def suites_path(self) -> Path:
@@ -148,6 +168,7 @@ class Settings(ConfigurableResource):
         """Parse every setting once, so a bad value fails before any work starts."""
         self.vars_for_dbt()
         _ = self.is_verbose
+        _ = self.past_as_of
         return self
 
 

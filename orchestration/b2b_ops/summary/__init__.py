@@ -18,6 +18,7 @@ import duckdb
 
 from b2b_ops.summary import (
     accounts,
+    after_as_of,
     churners,
     growth,
     health,
@@ -36,6 +37,7 @@ SECTIONS: tuple[ModuleType, ...] = (
     growth,
     playbook,
     quarantine,
+    after_as_of,
 )
 
 

@@ -127,3 +127,26 @@ bi-setup: $(BI_VENV)/.installed ## Superset's own virtual environment (bi/supers
 
 bi: bi-setup ## Superset on 127.0.0.1:$(BI_PORT) with the five dashboards, reading the published marts (after make demo)
 	B2B_OPS_BI_PORT=$(BI_PORT) $(BI_VENV)/bin/python bi/superset/serve.py serve
+
+# The semantic layer and the published copy's readers.
+# `make metrics` answers metrics through MetricFlow from the published copy:
+# the KPI scorecard by month, or SAVED_QUERY=name, or METRICS=a,b with
+# GROUP_BY=metric_time__quarter,account__industry (models/semantic/).
+.PHONY: metrics duckdb1-client
+
+metrics: setup ## metrics through the semantic layer, from the published copy (SAVED_QUERY, METRICS, GROUP_BY)
+	@$(BIN)/python -m b2b_ops.publishing.metrics $(if $(SAVED_QUERY),--saved-query $(SAVED_QUERY)) \
+		$(if $(METRICS),--metrics $(METRICS)) $(if $(GROUP_BY),--group-by $(GROUP_BY))
+
+# A DuckDB 1.x client in its own virtual environment, for the test that
+# opens the published copy as BI connectors that embed DuckDB 1.x do.
+DUCKDB1_VERSION ?= 1.5.6
+DUCKDB1_VENV := .cache/duckdb-$(DUCKDB1_VERSION)
+
+$(DUCKDB1_VENV)/.installed:
+	test -x $(DUCKDB1_VENV)/bin/python || $(PYTHON) -m venv $(DUCKDB1_VENV)
+	$(DUCKDB1_VENV)/bin/python -m pip install --quiet --disable-pip-version-check duckdb==$(DUCKDB1_VERSION)
+	touch $@
+
+duckdb1-client: $(DUCKDB1_VENV)/.installed ## a DuckDB $(DUCKDB1_VERSION) client in .cache/ (the published copy's reader test)
+	@echo $(DUCKDB1_VENV)/bin/python

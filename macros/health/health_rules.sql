@@ -31,18 +31,41 @@
 {%- endmacro %}
 
 
+{#- Risk levels in order, so that "the higher of two levels" is a greatest()
+    of ranks: low 1, medium 2, high 3 (null for anything else). -#}
+{% macro risk_level_rank(level_column) -%}
+    case {{ level_column }}
+        when 'high' then 3
+        when 'medium' then 2
+        when 'low' then 1
+    end
+{%- endmacro %}
+
+{% macro risk_level_of_rank(rank_expression) -%}
+    case {{ rank_expression }}
+        when 3 then 'high'
+        when 2 then 'medium'
+        else 'low'
+    end
+{%- endmacro %}
+
+
 {#- The playbook's three churn-warning flags, one definition each.
-    no login:    no login for at least churn_no_login_days days (a login on
-                 D - 30 and none since is 30 days: flagged at the default);
-                 an account with no login on record at all is flagged too.
+    no login:    no login for at least churn_no_login_days days, counted
+                 from the later of the last login and the day the account's
+                 current run of subscriptions started (days_without_login of
+                 fct_account_health): a login on D - 30 and none since is 30
+                 days, flagged at the default; a customer that started paying
+                 10 days ago and never logged in is 10 days, not flagged.
+                 Flagged too when neither day is known.
     ticket rise: at least ticket_rise_min_tickets tickets in the last 30 days
                  and at least ticket_rise_min_ratio times the 30 days before
                  (2 then 2 is a tie, not a rise; 0 before counts as a rise).
-    NPS drop:    the latest response at least nps_drop_min_points below the
-                 previous one (the two latest responses from anyone at the
-                 account); false with fewer than two responses. -#}
-{% macro flag_no_login(days_since_last_login) -%}
-    coalesce({{ days_since_last_login }} >= {{ var('churn_no_login_days') }}, true)
+    NPS drop:    the account's latest response at least nps_drop_min_points
+                 below the same contact's previous response
+                 (int_account_nps_history); false without one. -#}
+{% macro flag_no_login(days_without_login) -%}
+    coalesce({{ days_without_login }} >= {{ var('churn_no_login_days') }}, true)
 {%- endmacro %}
 
 {% macro flag_ticket_rise(tickets_last, tickets_prior) -%}

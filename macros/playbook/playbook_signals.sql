@@ -1,21 +1,21 @@
 {#- The named boolean signals of int_playbook_account_signals a playbook rule
     can ask for (seeds/playbook_rules.csv, column signal; '*' = any), each
     with the reason written from the account's own numbers and the signal's
-    own due day (null = as-of date + the rule's due_in_days). -#}
+    own due day (null = as-of date + the rule's due_in_days). The churn
+    warnings (is_high_risk, has_churn_flag) give the account's health in the
+    words every mart shares (health_reason, from
+    int_playbook_health_reasons). -#}
 {% macro playbook_signals() -%}
     {%- set text = dbt.type_string() -%}
     {%- do return([
         {
             'name': 'is_high_risk',
-            'reason': dbt.concat([
-                "'health score '", "cast(round(health_score, 1) as " ~ text ~ ")", "' (high risk); '",
-                "case when days_since_last_login is null then 'no login on record' else "
-                    ~ dbt.concat(["'no login for '", "cast(days_since_last_login as " ~ text ~ ")", "' days'"]) ~ " end",
-                "'; tickets '", "cast(tickets_last_30d as " ~ text ~ ")",
-                "' vs '", "cast(tickets_prior_30d as " ~ text ~ ")", "' the month before'",
-                "coalesce(" ~ dbt.concat(["'; NPS '", "cast(nps_previous as " ~ text ~ ")", "' -> '",
-                    "cast(nps_latest as " ~ text ~ ")"]) ~ ", '')",
-            ]),
+            'reason': 'health_reason',
+            'due_on': 'null',
+        },
+        {
+            'name': 'has_churn_flag',
+            'reason': 'health_reason',
             'due_on': 'null',
         },
         {

@@ -15,6 +15,7 @@ import time
 
 from b2b_ops.dbt_runner import dbt_executable, project_arguments
 from b2b_ops.landing import StructuralBreakError, describe, load_landing
+from b2b_ops.publishing import destination
 from b2b_ops.refresh import RefreshFailedError, run_refresh
 from b2b_ops.settings import (
     DEFAULT_LANDING_DIR,
@@ -38,11 +39,24 @@ def next_steps(settings: Settings) -> list[str]:
     """What to do after a refresh: where BI tools read, and the make targets that show more."""
     steps = [
         ("BI tools read", f"{settings.published_path} (open it read-only)"),
+        ("or Parquet", f"{settings.published_path.parent / 'parquet'}/<schema>/<table>.parquet"),
         ("make ui", "the Dagster UI with this run, on http://127.0.0.1:3000"),
         ("make docs", "the dbt docs (lineage, columns), on http://127.0.0.1:8080"),
     ]
+    aside = destination(settings.published_path, settings.as_of, settings.past_as_of == "replace")
+    if aside != settings.published_path:
+        steps.insert(
+            0,
+            (
+                "this build",
+                f"{aside}: its as-of date is before the published copy's, which it left "
+                "as it was (B2B_OPS_PAST_AS_OF_PUBLISH=replace publishes over it)",
+            ),
+        )
     if makefile_has_target("bi"):
         steps.append(("make bi", "dashboards on the published copy"))
+    if makefile_has_target("metrics"):
+        steps.append(("make metrics", "the KPI scorecard's metrics through the semantic layer"))
     return ["Next", *(f"  {command:<15}{what}" for command, what in steps)]
 
 
@@ -66,7 +80,7 @@ def refresh(settings: Settings, full_refresh: bool = False) -> None:
     _say(f"  {'done':<10}in {time.perf_counter() - started:.0f} s")
     for line in report.warnings:
         _say(line)
-    print(summary_text(settings.warehouse_path, settings.as_of))
+    print(summary_text(settings.warehouse_path, settings.as_of, settings.truth_path))
     print()
     print("\n".join([*next_steps(settings), f"  {'full log':<15}{report.log_path}"]))
 
@@ -177,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
         elif arguments.command == "load":
             load(settings, full_refresh=arguments.full_refresh)
         elif arguments.command == "summary":
-            print(summary_text(settings.warehouse_path, settings.as_of))
+            print(summary_text(settings.warehouse_path, settings.as_of, settings.truth_path))
         elif arguments.command == "docs":
             return docs(settings, arguments.host, arguments.port)
     except (SettingsError, StructuralBreakError, RefreshFailedError) as error:

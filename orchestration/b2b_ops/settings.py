@@ -13,8 +13,8 @@ The environment variables are a public interface (see the README):
 B2B_OPS_LANDING_DIR, B2B_OPS_AS_OF_DATE, B2B_OPS_WAREHOUSE, B2B_OPS_VARS,
 B2B_OPS_PUBLISH_DIR, B2B_OPS_DUCKDB_MEMORY_LIMIT, B2B_OPS_DUCKDB_THREADS,
 B2B_OPS_DUCKDB_TEMP_DIR, B2B_OPS_QUALITY_SUITES_DIR, B2B_OPS_DAILY_REFRESH_CRON,
-B2B_OPS_QUARTERLY_RETIERING_CRON, B2B_OPS_EVENT_PARTITIONS_START and
-B2B_OPS_LOG_LEVEL.
+B2B_OPS_QUARTERLY_RETIERING_CRON, B2B_OPS_EVENT_PARTITIONS_START,
+B2B_OPS_PAST_AS_OF_PUBLISH and B2B_OPS_LOG_LEVEL.
 """
 
 from __future__ import annotations
@@ -37,6 +37,9 @@ DEFAULT_LANDING_DIR = DEMO_DIR / "landing"
 DEFAULT_TRUTH_DIR = DEMO_DIR / "ground_truth"
 PUBLISHED_FILE_NAME = "b2b_ops.duckdb"
 LOG_LEVELS = ("info", "debug")
+# Where a build at an as-of date before the published copy's goes: beside
+# it (published/as_of_<date>/), or over it.
+PAST_AS_OF_PUBLISH_CHOICES = ("aside", "replace")
 
 # Each setting's environment variable.
 VARIABLES = {
@@ -53,6 +56,7 @@ VARIABLES = {
     "quarterly_retiering_cron": "B2B_OPS_QUARTERLY_RETIERING_CRON",
     "event_partitions_start": "B2B_OPS_EVENT_PARTITIONS_START",
     "log_level": "B2B_OPS_LOG_LEVEL",
+    "past_as_of_publish": "B2B_OPS_PAST_AS_OF_PUBLISH",
 }
 
 
@@ -119,6 +123,12 @@ class Settings(ConfigurableResource):
         default="info",
         description="B2B_OPS_LOG_LEVEL: info (progress and summary) or debug (the full log)",
     )
+    past_as_of_publish: str = Field(
+        default="aside",
+        description="B2B_OPS_PAST_AS_OF_PUBLISH: a build at an as-of date before the published "
+        "copy's publishes aside (published/as_of_<date>/, the copy BI tools read is kept) or "
+        "replace (over it)",
+    )
 
     @property
     def landing_path(self) -> Path:
@@ -178,6 +188,21 @@ class Settings(ConfigurableResource):
         }
 
     @property
+    def truth_path(self) -> Path | None:
+        """The demo's ground truth beside the landing folder, if there is one."""
+        return truth_dir_beside(self.landing_path)
+
+    @property
+    def past_as_of(self) -> str:
+        choice = self.past_as_of_publish.strip().lower()
+        if choice not in PAST_AS_OF_PUBLISH_CHOICES:
+            raise SettingsError(
+                f"B2B_OPS_PAST_AS_OF_PUBLISH={self.past_as_of_publish!r}: use one of "
+                f"{', '.join(PAST_AS_OF_PUBLISH_CHOICES)}"
+            )
+        return choice
+
+    @property
     def suites_path(self) -> Path:
         return _path(self.quality_suites_dir)
 
@@ -203,11 +228,20 @@ class Settings(ConfigurableResource):
         """Parse every setting once, so a bad value fails before any work starts."""
         self.vars_for_dbt()
         _ = self.is_verbose, self.partitions_start
+        _ = self.past_as_of
         return self
 
 
 def _path(text: str) -> Path:
     return Path(text.strip()).expanduser().resolve()
+
+
+def truth_dir_beside(landing_path: Path) -> Path | None:
+    """The ground-truth folder the demo generator writes beside its landing
+    folder (data/demo/landing -> data/demo/ground_truth), when it holds the
+    planted accounts; None for any other landing folder."""
+    truth_dir = landing_path.parent / DEFAULT_TRUTH_DIR.name
+    return truth_dir if (truth_dir / "accounts.csv").is_file() else None
 
 
 def parse_as_of_date(text: str | None) -> dt.date:

@@ -213,12 +213,14 @@ def test_columns_that_differ_from_the_yml_fail_with_yml_model_column_and_fix(tmp
         ("models/playbook/marts/mart_x.sql", "models/marts/core/dim_y.sql", False),
         ("models/playbook/marts/mart_x.sql", "models/playbook/intermediate/int_y.sql", False),
         ("models/playbook/intermediate/int_x.sql", "models/playbook/marts/mart_y.sql", False),
+        ("models/semantic/sem_x.sql", "models/playbook/intermediate/int_y.sql", False),
         # Up a layer, or mart to mart inside models/marts.
         ("models/staging/crm/stg_crm__x.sql", "models/intermediate/a/int_y.sql", True),
         ("models/intermediate/a/int_x.sql", "models/marts/core/dim_y.sql", True),
         ("models/intermediate/a/int_x.sql", "models/playbook/intermediate/int_y.sql", True),
         ("models/marts/core/dim_x.sql", "models/marts/health/fct_y.sql", True),
         ("models/marts/core/dim_x.sql", "models/playbook/marts/mart_y.sql", True),
+        ("models/playbook/marts/mart_x.sql", "models/semantic/sem_y.sql", True),
     ],
 )
 def test_upward_refs(path, parent_path, upward):
@@ -307,6 +309,9 @@ def test_find_thresholds(sql, expected):
         ("models/quarantine/quarantined_rows.sql", "quarantined_rows", None),
         ("models/quarantine/landing_reconciliation.sql", "landing_reconciliation", None),
         ("models/quarantine/bad_rows.sql", "bad_rows", "quarantined_<what>"),
+        # The semantic layer: sem_<subject>.
+        ("models/semantic/sem_time_spine_days.sql", "sem_time_spine_days", None),
+        ("models/semantic/time_spine.sql", "time_spine", "sem_<subject>"),
         ("models/scratch.sql", "scratch", "layer folders"),
     ],
 )

@@ -42,13 +42,15 @@ def test_the_code_location_loads_and_every_definition_resolves():
 def test_every_model_in_schema_marts_is_published():
     published = defs.resolve_assets_def("published_marts")
     deps = {dep.asset_key for dep in published.specs_by_key[published.key].deps}
-    marts = {
+    # The marts, and the semantic layer's tables MetricFlow queries beside them.
+    published_models = {
         node["name"]
         for node in MANIFEST["nodes"].values()
-        if node["resource_type"] == "model" and node["schema"] == "marts"
+        if node["resource_type"] == "model" and node["schema"] in ("marts", "semantic")
     }
-    assert {key.path[-1] for key in deps} == marts
-    assert {"dim_accounts", "account_segments", "mart_kpi_scorecard"} <= marts
+    assert {key.path[-1] for key in deps} == published_models
+    assert {"dim_accounts", "account_segments", "mart_kpi_scorecard"} <= published_models
+    assert "sem_time_spine_days" in published_models
 
 
 def test_every_dbt_model_is_an_asset_in_its_folder_group():
@@ -134,12 +136,13 @@ def test_full_refresh_through_dagster_publishes_marts_and_segments(handmade_buil
         row[0] for row in query(published, "select table_name from information_schema.tables")
     }
     assert {"dim_accounts", "fct_mrr_movements", "account_segments"} <= tables
-    # Only the marts are published: no staging, raw or quarantine.
+    # Only the marts (and the semantic layer's time spine and KPI inputs) are
+    # published: no staging, raw or quarantine.
     schemas = {
         row[0]
         for row in query(published, "select distinct table_schema from information_schema.tables")
     }
-    assert schemas == {"marts"}
+    assert schemas == {"marts", "semantic"}
     segments = query(
         handmade_build["warehouse"],
         "select count(*), min(model_run_id) from marts.account_segments",

@@ -96,7 +96,8 @@ def test_planted_churners_are_at_risk_before_they_churn(demo_build, planted):
     # risk in the 60 days before. 5 % slack: a churner whose signs started
     # before its first paid day shows fewer of them.
     assert _share_caught(demo_build["warehouse"], planted, "risk_level <> 'low'") >= 0.95
-    # High risk needs most factors at once; on S it catches about 80 %.
+    # High risk needs most factors at once, or 30 days without login; on S
+    # it catches about 80 %.
     assert _share_caught(demo_build["warehouse"], planted, "risk_level = 'high'") >= 0.70
 
 
@@ -168,3 +169,53 @@ def test_summary_is_empty_without_the_health_marts():
 
     with duckdb.connect(":memory:") as connection:
         assert section_lines(health, connection, XS_AS_OF) == []
+
+
+def test_summary_shows_the_planted_churners_the_warning_reached(demo_build):
+    # The demo's truth folder sits beside its landing folder, so the summary
+    # counts the planted churners reached by a flag or high risk before
+    # they churned (summary/churners.py).
+    out = demo_build["stdout"]
+    assert "Planted churners the warning reached" in out
+    line = next(line for line in out.splitlines() if "churned by 2026-06-30:" in line)
+    reached, planted = (int(word) for word in line.split(":")[1].split()[0:3:2])
+    # S plants about 50 churners with a full lookback; each shows the signs
+    # for 8 weeks, so the flags reach nearly all of them.
+    assert planted >= 30
+    assert reached / planted >= 0.90
+
+
+def test_the_churner_summary_reads_the_demo_truth(tmp_path):
+    from b2b_ops.settings import truth_dir_beside
+    from b2b_ops.summary import churners
+
+    (tmp_path / "landing").mkdir()
+    assert truth_dir_beside(tmp_path / "landing") is None
+    truth = tmp_path / "ground_truth"
+    truth.mkdir()
+    (truth / "accounts.csv").write_text(
+        "account_id,churned_on,is_planted_churner,upcoming_churn_on,shows_churn_signs_before_as_of\n"
+        "a,2026-05-01,true,,false\n"
+        "b,2026-05-01,false,,false\n"
+        "c,,false,2026-07-20,true\n"
+        "d,,false,2026-07-20,false\n"
+    )
+    assert truth_dir_beside(tmp_path / "landing") == truth
+    churned, upcoming = churners.planted_churners(truth, XS_AS_OF)
+    assert churned == [churners.Churner("a", dt.date(2026, 5, 1))]
+    assert upcoming == [churners.Churner("c", dt.date(2026, 7, 20))]
+    reached = churners.Reach(churned[0], dt.date(2026, 4, 1), reached_csm=True)
+    missed = churners.Reach(upcoming[0], None, reached_csm=False)
+    assert reached.lead_days == 30 and missed.lead_days is None
+    assert churners.reach_line("x", [reached, missed]) == (
+        "  x: 1 of 2 reached (1 by a CSM, 0 automated only), "
+        "first warned a median 30 d before the churn (30-30 d)"
+    )
+
+
+def test_the_churner_summary_needs_the_health_marts(tmp_path):
+    from b2b_ops.summary import truth_lines
+
+    with duckdb.connect(":memory:") as connection:
+        assert truth_lines(connection, XS_AS_OF, tmp_path) == []
+        assert truth_lines(connection, XS_AS_OF, None) == []

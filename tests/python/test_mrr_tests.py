@@ -120,9 +120,7 @@ def compiled(handmade_build, tmp_path_factory) -> dict:
         check=False,
     )
     assert result.returncode == 0, result.stdout[-4000:]
-    sql = {
-        name: next(target.glob(f"compiled/**/{name}.sql")).read_text() for name in MRR_TESTS
-    }
+    sql = {name: next(target.glob(f"compiled/**/{name}.sql")).read_text() for name in MRR_TESTS}
     return {"sql": sql, "warehouse": warehouse, "root": root}
 
 

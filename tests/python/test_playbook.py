@@ -151,3 +151,54 @@ def test_changing_one_rule_changes_exactly_the_accounts_it_touches(demo_build, t
     # Only R12's rows moved: everything else is row-for-row the same.
     assert {row for row in before if row[2] != "R12"} == {row for row in after if row[2] != "R12"}
     assert {row[1] for row in after if row[2] == "R12"} == {"industry_content_cost_reduction"}
+
+
+def test_every_flagged_paying_account_reaches_a_person(demo_build):
+    # Issue 12's first promise: a churn flag on a paying account puts it on
+    # the CSM worklist (high risk, or a flag on a dedicated-CSM account) or
+    # into the automated re-engagement (a flag on a mid or low one).
+    flagged, unreached = query(
+        demo_build["warehouse"],
+        """
+        with flagged as (
+            select health.account_id
+            from marts.fct_account_health as health
+            inner join marts.dim_accounts as accounts on health.account_id = accounts.account_id
+            where health.as_of_date = ?
+                and health.flag_count > 0
+                and accounts.lifecycle_stage in ('paying', 'loyal')
+        ),
+        reached as (
+            select account_id from marts.mart_csm_worklist
+            where work_item in ('high_risk', 'churn_flag')
+            union
+            select account_id from marts.mart_account_next_actions
+            where owner_kind = 'automated' and signal = 'has_churn_flag'
+        )
+        select
+            count(*),
+            list(flagged.account_id) filter (where reached.account_id is null)
+        from flagged
+        left join reached on flagged.account_id = reached.account_id
+        """,
+        [demo_build["as_of"]],
+    )[0]
+    # The S demo has about 150 flagged paying accounts on its as-of date.
+    assert flagged >= 50
+    assert unreached == []
+
+
+def test_the_worklist_and_the_current_view_use_the_same_words(demo_build):
+    # The reasons are written once (int_playbook_health_reasons): a churn
+    # warning on the worklist reads exactly as the account's current health.
+    rows = query(
+        demo_build["warehouse"],
+        "select worklist.reason, current_health.health_reason, current_health.churn_flags_text "
+        "from marts.mart_csm_worklist as worklist "
+        "inner join marts.mart_account_health_current as current_health "
+        "on worklist.account_id = current_health.account_id "
+        "where worklist.work_item in ('high_risk', 'churn_flag')",
+    )
+    assert rows, "the S demo should have churn warnings on its worklist"
+    assert all(reason == health_reason for reason, health_reason, _ in rows)
+    assert all(flags and reason.startswith(f"churn flags: {flags}.") for reason, _, flags in rows)

@@ -4,7 +4,6 @@ the typed output it writes whatever the number of customers."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import duckdb
 import numpy as np
@@ -14,7 +13,6 @@ import pytest
 from b2b_ops.defs.segments import segmentation_metadata
 from b2b_ops.segments.kmeans import FEATURES, ONE_SEGMENT_LABEL, segment_accounts, stability
 from b2b_ops.segments.output import cluster_rows, declared_columns, write_clusters
-from conftest import HANDMADE_AS_OF, HANDMADE_LANDING, query, refresh
 
 TRAINED_AT = dt.datetime(2025, 6, 30, 6, 0, tzinfo=dt.UTC)
 
@@ -186,22 +184,3 @@ def test_enough_customers_are_clustered_as_asked_and_written_typed():
     types, table = written(accounts, result)
     assert types == declared_types() and len(table) == 120
     assert segmentation_metadata(result, 120, 1.0)["reason"] == "clustered as asked"
-
-
-@pytest.mark.slow
-def test_a_landing_folder_of_accounts_only_builds_and_publishes(tmp_path):
-    # The contract allows absent files (read as empty): with only the CRM's
-    # accounts nobody pays, so the segmentation has no customer to cluster
-    # and must still write a valid, typed table that account_segments'
-    # contract accepts, and the refresh must publish.
-    landing = tmp_path / "landing"
-    (landing / "crm").mkdir(parents=True)
-    shutil.copy(HANDMADE_LANDING / "crm" / "accounts.csv", landing / "crm" / "accounts.csv")
-    warehouse = tmp_path / "w.duckdb"
-    result = refresh(landing, HANDMADE_AS_OF, warehouse)
-    assert "no customer to cluster" in result.stderr
-    assert "12 files absent, read as empty" in result.stderr
-    assert "Account segments: none (no customer to cluster)" in result.stdout
-    published = tmp_path / "published" / "b2b_ops.duckdb"
-    assert query(published, "select count(*) from marts.account_segments") == [(0,)]
-    assert query(published, "select count(*) from marts.dim_accounts") == [(5,)]

@@ -154,11 +154,11 @@ def test_ui_shows_the_assets_and_their_latest_materialization(handmade_build, tm
             f"{graph_url}/list", ["dim_accounts", "fct_mrr_movements", "account_segments"], profile
         )
         assert "Never materialized" not in list_page
-        page_with(graph_url, ["published_marts"], profile)
-        for asset_path in ("marts/dim_accounts", "marts/account_segments"):
+        # The published copy is its own group's asset, downstream of every mart.
+        for asset_path in ("marts/dim_accounts", "marts/account_segments", "published_marts"):
             asset_page = page_with(
                 f"{base}/assets/{asset_path}",
-                [asset_path.split("/")[1], "Latest materialization"],
+                [asset_path.split("/")[-1], "Latest materialization"],
                 profile,
             )
             assert "Never materialized" not in asset_page

@@ -3,16 +3,23 @@
     health_daily_history_days days, then weekly). Every figure uses only
     data dated on or before the row's as_of_date.
 
+    Days without login (days_without_login) count from the later of the last
+    login and paying_since_on, the first day of the account's current run of
+    subscriptions (int_account_health_grid): a customer that started paying
+    10 days ago and never logged in has 10 days without login, not "none on
+    record".
+
     Flags (rules in macros/health/health_rules.sql):
-      flag_no_login    no login for >= churn_no_login_days days (or none ever)
+      flag_no_login    days_without_login >= churn_no_login_days
       flag_ticket_rise >= ticket_rise_min_tickets tickets in the last 30 days
                        and >= ticket_rise_min_ratio x the 30 days before
-      flag_nps_drop    latest NPS >= nps_drop_min_points below the previous
+      flag_nps_drop    latest NPS >= nps_drop_min_points below the same
+                       contact's previous response (int_account_nps_history)
 
     Health score = 100 - points lost; each factor loses at most its weight
     (seeds/health_score_weights.csv, version health_weights_version):
-      login_recency   weight x min(days since last login, N) / N, N =
-                      churn_no_login_days (full weight with no login on record)
+      login_recency   weight x min(days_without_login, N) / N, N =
+                      churn_no_login_days
       ticket_rise     full weight when flag_ticket_rise
       nps_drop        full weight when flag_nps_drop
       nps_level       weight x (10 - latest NPS) / 10; nothing without a response
@@ -21,8 +28,12 @@
                       30 days had no events
       decision_chain  weight x the share of the three buying roles without a
                       contact (decision maker, user, influencer)
-    Risk level: high below risk_high_score_below, medium below
-    risk_medium_score_below, else low. -#}
+    Risk level: the higher of score_risk_level (high below
+    risk_high_score_below, medium below risk_medium_score_below, else low)
+    and the min_risk_level of every flag that fires
+    (seeds/health_flag_risk_levels.csv, the same version as the weights). By
+    default the no-login flag makes an account high risk and the other two
+    at least medium, so no flag leaves an account at low risk. -#}
 
 with grid as (
 
@@ -55,6 +66,13 @@ weights as (
 
 ),
 
+flag_risk_levels as (
+
+    select * from {{ ref('health_flag_risk_levels') }}
+    where weights_version = '{{ var("health_weights_version") }}'
+
+),
+
 weight_by_factor as (
 
     select
@@ -65,6 +83,21 @@ weight_by_factor as (
         max(case when factor = 'usage_trend' then weight_points end) as usage_trend_weight,
         max(case when factor = 'decision_chain' then weight_points end) as decision_chain_weight
     from weights
+
+),
+
+flag_risk_ranks as (
+
+    -- The least risk rank each flag gives (1 = low: no raise when the seed
+    -- has no row for the flag).
+    select
+        coalesce(max(case when flag = 'flag_no_login' then {{ risk_level_rank('min_risk_level') }} end), 1)
+            as no_login_risk_rank,
+        coalesce(max(case when flag = 'flag_ticket_rise' then {{ risk_level_rank('min_risk_level') }} end), 1)
+            as ticket_rise_risk_rank,
+        coalesce(max(case when flag = 'flag_nps_drop' then {{ risk_level_rank('min_risk_level') }} end), 1)
+            as nps_drop_risk_rank
+    from flag_risk_levels
 
 ),
 
@@ -105,6 +138,13 @@ measures as (
         grid.as_of_date,
         signals.last_login_on,
         cast(signals.days_since_last_login as integer) as days_since_last_login,
+        grid.paying_since_on,
+        cast({{ dbt.datediff(
+            'case when signals.last_login_on < grid.paying_since_on then grid.paying_since_on'
+                ~ ' else coalesce(signals.last_login_on, grid.paying_since_on) end',
+            'grid.as_of_date',
+            'day',
+        ) }} as integer) as days_without_login,
         signals.login_days_last_30d,
         signals.events_last_30d,
         signals.events_prior_30d,
@@ -137,7 +177,7 @@ flagged as (
     select
         *,
         buying_roles_covered_count / 3.0 as decision_chain_coverage_rate,
-        {{ flag_no_login('days_since_last_login') }} as flag_no_login,
+        {{ flag_no_login('days_without_login') }} as flag_no_login,
         {{ flag_ticket_rise('tickets_last_30d', 'tickets_prior_30d') }} as flag_ticket_rise,
         {{ flag_nps_drop('nps_latest', 'nps_previous') }} as flag_nps_drop
     from measures
@@ -149,7 +189,7 @@ scored as (
     select
         flagged.*,
         round(weight_by_factor.login_recency_weight * coalesce(
-            least(flagged.days_since_last_login, {{ var('churn_no_login_days') }})
+            least(flagged.days_without_login, {{ var('churn_no_login_days') }})
                 / {{ var('churn_no_login_days') }}.0,
             1.0
         ), 2) as login_recency_points_lost,
@@ -188,6 +228,22 @@ scored_total as (
 
 ),
 
+risked as (
+
+    select
+        scored_total.*,
+        {{ health_risk_level('scored_total.health_score') }} as score_risk_level,
+        greatest(
+            {{ risk_level_rank(health_risk_level('scored_total.health_score')) }},
+            case when scored_total.flag_no_login then flag_risk_ranks.no_login_risk_rank else 1 end,
+            case when scored_total.flag_ticket_rise then flag_risk_ranks.ticket_rise_risk_rank else 1 end,
+            case when scored_total.flag_nps_drop then flag_risk_ranks.nps_drop_risk_rank else 1 end
+        ) as risk_rank
+    from scored_total
+    cross join flag_risk_ranks
+
+),
+
 with_previous as (
 
     select
@@ -201,7 +257,7 @@ with_previous as (
         usage_trend_points_lost - lag(usage_trend_points_lost) over account_history as usage_trend_moved,
         decision_chain_points_lost - lag(decision_chain_points_lost) over account_history
             as decision_chain_moved
-    from scored_total
+    from risked
     window account_history as (partition by account_id order by as_of_date)
 
 ),
@@ -214,6 +270,8 @@ final as (
         previous_as_of_date,
         last_login_on,
         days_since_last_login,
+        paying_since_on,
+        days_without_login,
         login_days_last_30d,
         events_last_30d,
         events_prior_30d,
@@ -262,7 +320,8 @@ final as (
             when abs(usage_trend_moved) >= abs(decision_chain_moved) then 'usage_trend'
             else 'decision_chain'
         end as score_change_main_factor,
-        {{ health_risk_level('health_score') }} as risk_level,
+        score_risk_level,
+        {{ risk_level_of_rank('risk_rank') }} as risk_level,
         weights_version
     from with_previous
 

@@ -4,6 +4,9 @@
     are written from. The signals (every one false when its input is absent):
       is_high_risk                  risk_level 'high' on the as-of date
                                     (fct_account_health)
+      has_churn_flag                paying or loyal, and at least one churn
+                                    flag (no login, ticket rise, NPS drop)
+                                    fires on the as-of date
       has_open_trial                a trial started on or before the as-of
                                     date, not ended before it, not converted
       has_trial_signal              a trial with the high-conversion signal,
@@ -26,7 +29,10 @@
                                     promoter), and no lead created in the last
                                     loyal_referral_window_days names it as
                                     referrer
-    The open trial shown is the latest one (started last, then trial_id). -#}
+    The open trial shown is the latest one (started last, then trial_id).
+    health_reason is the account's health in words
+    (int_playbook_health_reasons): the reason of the is_high_risk and
+    has_churn_flag rules. -#}
 
 {%- set referral_window_days = var('loyal_referral_window_days') -%}
 
@@ -51,6 +57,12 @@ trials as (
 decision_chain as (
 
     select * from {{ ref('mart_decision_chain') }}
+
+),
+
+health_reasons as (
+
+    select * from {{ ref('int_playbook_health_reasons') }}
 
 ),
 
@@ -159,6 +171,9 @@ joined as (
         current_health.tickets_prior_30d,
         current_health.nps_latest,
         current_health.nps_previous,
+        current_health.flag_count,
+        health_reasons.churn_flags_text,
+        health_reasons.health_reason,
         latest_open_trial.trial_id,
         latest_open_trial.product_module as trial_module,
         cast(latest_open_trial.started_at as date) as trial_started_on,
@@ -175,6 +190,8 @@ joined as (
         next_best_modules.propensity as next_best_module_propensity,
         coalesce(referrers.referred_leads_in_window, 0) as referred_leads_in_window,
         coalesce(current_health.risk_level = 'high', false) as is_high_risk,
+        accounts.lifecycle_stage in ('paying', 'loyal')
+            and coalesce(current_health.flag_count > 0, false) as has_churn_flag,
         latest_open_trial.trial_id is not null as has_open_trial,
         coalesce(latest_open_trial.is_offer_open, false) as has_trial_signal,
         latest_open_trial.trial_id is not null
@@ -193,6 +210,7 @@ joined as (
             and referrers.account_id is null as is_loyal_not_referring
     from accounts
     left join current_health on accounts.account_id = current_health.account_id
+    left join health_reasons on accounts.account_id = health_reasons.account_id
     left join latest_open_trial
         on accounts.account_id = latest_open_trial.account_id
         and latest_open_trial.trial_rank = 1

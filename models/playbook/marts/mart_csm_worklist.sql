@@ -1,32 +1,34 @@
 {#- What a customer-success manager opens on Monday: one row per account
     and work item at the as-of date, most urgent first (priority).
       1 high_risk          risk_level high on the as-of date
-                           (fct_account_health); reason = the health score
-                           and the three factors that took most points off,
-                           in words, with the points each took
-      2 trial_signal       a trial showing the high-conversion signal, not
+                           (fct_account_health: a low score, or a flag that
+                           makes the account high risk, by default no login
+                           for churn_no_login_days), whatever the service
+                           model: the CSM intervenes
+      2 churn_flag         a churn flag fires (no login, ticket rise, NPS
+                           drop) on a dedicated_csm (high-value paying)
+                           account that is not high risk; the flags of
+                           mid and low accounts go to an automated action
+                           instead (mart_account_next_actions)
+      3 trial_signal       a trial showing the high-conversion signal, not
                            converted, whose offer window
                            (trial_offer_window_days from its start) is
                            still open: offer the trial_offer_discount_rate
-      3 csm_checkin_due    dedicated_csm (high-value paying) accounts whose
+      4 csm_checkin_due    dedicated_csm (high-value paying) accounts whose
                            monthly check-in falls in the coming
                            worklist_window_days days
-      4 usage_report_due   automated (mid and low paying) accounts whose
+      5 usage_report_due   automated (mid and low paying) accounts whose
                            monthly usage report falls in that window
+    high_risk and churn_flag rows carry the account's health in words
+    (int_playbook_health_reasons, the wording every mart shares): the flags
+    that fire, the health score and the three factors that took most points
+    off, with the points each took.
     Check-ins and reports are not in the landing data, so they are due on a
     fixed cycle: every csm_checkin_interval_days (usage_report_interval_days)
     days counted from the account's first paid day; due_on is the next such
     day on or after the as-of date. -#}
 
 {%- set worklist_window_days = var('worklist_window_days') -%}
-{%- set factors = [
-    ('login_recency', 1),
-    ('ticket_rise', 2),
-    ('nps_drop', 3),
-    ('nps_level', 4),
-    ('usage_trend', 5),
-    ('decision_chain', 6),
-] -%}
 
 with account_health as (
 
@@ -46,6 +48,12 @@ trials as (
 
 ),
 
+health_reasons as (
+
+    select * from {{ ref('int_playbook_health_reasons') }}
+
+),
+
 current_health as (
 
     select *
@@ -54,110 +62,25 @@ current_health as (
 
 ),
 
-factor_words as (
+churn_warning_items as (
 
-    {% for factor, factor_order in factors -%}
-    select
-        account_id,
-        '{{ factor }}' as factor,
-        {{ factor_order }} as factor_order,
-        {{ factor }}_points_lost as points_lost,
-        {%- if factor == 'login_recency' %}
-        case
-            when days_since_last_login is null then 'no login on record'
-            else {{ dbt.concat(["'no login for '", "cast(days_since_last_login as " ~ dbt.type_string() ~ ")", "' days'"]) }}
-        end
-        {%- elif factor == 'ticket_rise' %}
-        {{ dbt.concat([
-            "cast(tickets_last_30d as " ~ dbt.type_string() ~ ")",
-            "' support tickets in the last 30 days vs '",
-            "cast(tickets_prior_30d as " ~ dbt.type_string() ~ ")",
-            "' in the 30 before'",
-        ]) }}
-        {%- elif factor == 'nps_drop' %}
-        {{ dbt.concat([
-            "'NPS fell from '",
-            "cast(nps_previous as " ~ dbt.type_string() ~ ")",
-            "' to '",
-            "cast(nps_latest as " ~ dbt.type_string() ~ ")",
-        ]) }}
-        {%- elif factor == 'nps_level' %}
-        {{ dbt.concat(["'latest NPS score '", "cast(nps_latest as " ~ dbt.type_string() ~ ")", "' of 10'"]) }}
-        {%- elif factor == 'usage_trend' %}
-        {{ dbt.concat([
-            "'product usage down '",
-            "cast(cast(round(-100 * usage_trend_rate, 0) as integer) as " ~ dbt.type_string() ~ ")",
-            "' % on the previous 30 days'",
-        ]) }}
-        {%- else %}
-        {{ dbt.concat([
-            "'only '",
-            "cast(buying_roles_covered_count as " ~ dbt.type_string() ~ ")",
-            "' of 3 buying roles (decision maker, user, influencer) have a contact'",
-        ]) }}
-        {%- endif %} as factor_text
-    from current_health
-    where risk_level = 'high'
-    {%- if not loop.last %}
-    union all
-    {% endif -%}
-    {%- endfor %}
-
-),
-
-ranked_factors as (
-
-    select
-        account_id,
-        {{ dbt.concat([
-            "factor_text",
-            "' (-'",
-            "cast(round(points_lost, 1) as " ~ dbt.type_string() ~ ")",
-            "' pts)'",
-        ]) }} as factor_reason,
-        row_number() over (
-            partition by account_id
-            order by points_lost desc, factor_order asc
-        ) as factor_rank
-    from factor_words
-    where points_lost > 0
-
-),
-
-top_factors as (
-
-    select
-        account_id,
-        max(case when factor_rank = 1 then factor_reason end) as top_factor_1,
-        max(case when factor_rank = 2 then factor_reason end) as top_factor_2,
-        max(case when factor_rank = 3 then factor_reason end) as top_factor_3
-    from ranked_factors
-    group by account_id
-
-),
-
-high_risk_items as (
-
+    -- High risk goes to a CSM whatever the service model; a flag on a
+    -- dedicated-CSM account that is not high risk goes to its CSM too.
     select
         current_health.account_id,
-        'high_risk' as work_item,
-        1 as priority,
+        case when current_health.risk_level = 'high' then 'high_risk' else 'churn_flag' end as work_item,
+        case when current_health.risk_level = 'high' then 1 else 2 end as priority,
         {{ as_of_date() }} as due_on,
         cast(null as {{ dbt.type_string() }}) as trial_id,
-        top_factors.top_factor_1,
-        top_factors.top_factor_2,
-        top_factors.top_factor_3,
-        {{ dbt.concat([
-            "'health score '",
-            "cast(round(current_health.health_score, 1) as " ~ dbt.type_string() ~ ")",
-            "' (high risk): '",
-            "coalesce(top_factors.top_factor_1, '')",
-            "coalesce(" ~ dbt.concat(["'; '", "top_factors.top_factor_2"]) ~ ", '')",
-            "coalesce(" ~ dbt.concat(["'; '", "top_factors.top_factor_3"]) ~ ", '')",
-        ]) }} as reason
+        health_reasons.top_factor_1,
+        health_reasons.top_factor_2,
+        health_reasons.top_factor_3,
+        health_reasons.health_reason as reason
     from current_health
-    left join top_factors on current_health.account_id = top_factors.account_id
+    left join accounts on current_health.account_id = accounts.account_id
+    left join health_reasons on current_health.account_id = health_reasons.account_id
     where current_health.risk_level = 'high'
+        or (current_health.flag_count > 0 and accounts.service_model = 'dedicated_csm')
 
 ),
 
@@ -166,7 +89,7 @@ trial_items as (
     select
         account_id,
         'trial_signal' as work_item,
-        2 as priority,
+        3 as priority,
         cast({{ dbt.dateadd('day', var('trial_offer_window_days'), 'started_at') }} as date) as due_on,
         trial_id,
         cast(null as {{ dbt.type_string() }}) as top_factor_1,
@@ -191,8 +114,8 @@ trial_items as (
 cycle_items as (
 
     {% for work_item, priority, service_model, interval_var in [
-        ('csm_checkin_due', 3, 'dedicated_csm', 'csm_checkin_interval_days'),
-        ('usage_report_due', 4, 'automated', 'usage_report_interval_days'),
+        ('csm_checkin_due', 4, 'dedicated_csm', 'csm_checkin_interval_days'),
+        ('usage_report_due', 5, 'automated', 'usage_report_interval_days'),
     ] -%}
     select
         account_id,
@@ -236,7 +159,7 @@ due_cycle_items as (
 
 items as (
 
-    select * from high_risk_items
+    select * from churn_warning_items
     union all
     select
         account_id,

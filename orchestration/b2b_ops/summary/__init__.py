@@ -3,7 +3,9 @@
 A section is a module with `TABLES` (the schema.table names it reads) and
 `lines(connection, as_of) -> list[str]`; it is shown only when all its
 tables exist, so an older or half-built warehouse still gets a summary. To
-add a section, write such a module and list it in SECTIONS.
+add a section, write such a module and list it in SECTIONS. The demo's
+planted churners (`churners`) follow the health section when a ground-truth
+folder is given (the demo's, found beside its landing folder).
 """
 
 from __future__ import annotations
@@ -14,7 +16,17 @@ from types import ModuleType
 
 import duckdb
 
-from b2b_ops.summary import accounts, growth, health, playbook, quarantine, revenue, segments
+from b2b_ops.summary import (
+    accounts,
+    after_as_of,
+    churners,
+    growth,
+    health,
+    playbook,
+    quarantine,
+    revenue,
+    segments,
+)
 from b2b_ops.summary.common import tables_exist
 
 SECTIONS: tuple[ModuleType, ...] = (
@@ -25,6 +37,7 @@ SECTIONS: tuple[ModuleType, ...] = (
     growth,
     playbook,
     quarantine,
+    after_as_of,
 )
 
 
@@ -37,9 +50,22 @@ def section_lines(
     return section.lines(connection, as_of)
 
 
-def summary_text(warehouse_path: Path, as_of: dt.date) -> str:
+def truth_lines(
+    connection: duckdb.DuckDBPyConnection, as_of: dt.date, truth_dir: Path | None
+) -> list[str]:
+    """The planted churners the warning reached, when there is ground truth."""
+    if truth_dir is None or not tables_exist(connection, churners.TABLES):
+        return []
+    return churners.lines(connection, as_of, truth_dir)
+
+
+def summary_text(warehouse_path: Path, as_of: dt.date, truth_dir: Path | None = None) -> str:
+    """The summary of a built warehouse; with the demo's ground-truth folder
+    (truth_dir), also how many planted churners the warning reached."""
     with duckdb.connect(str(warehouse_path), read_only=True) as connection:
-        blocks = [[f"b2b-ops warehouse {warehouse_path}, as of {as_of}"]] + [
-            section_lines(section, connection, as_of) for section in SECTIONS
-        ]
+        blocks = [[f"b2b-ops warehouse {warehouse_path}, as of {as_of}"]]
+        for section in SECTIONS:
+            blocks.append(section_lines(section, connection, as_of))
+            if section is health:
+                blocks.append(truth_lines(connection, as_of, truth_dir))
     return "\n\n".join("\n".join(block) for block in blocks if block)

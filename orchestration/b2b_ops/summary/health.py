@@ -64,14 +64,18 @@ def risk_rate_lines(connection: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def lines(connection: duckdb.DuckDBPyConnection, as_of: dt.date) -> list[str]:
-    high_risk_today = rows(
+    high_risk_today, flagged_today = rows(
         connection,
-        "select count(*) from marts.fct_account_health where as_of_date = ? and risk_level = 'high'",
+        "select count(*) filter (where risk_level = 'high'), "
+        "count(*) filter (where risk_level <> 'high' and flag_count > 0) "
+        "from marts.fct_account_health where as_of_date = ?",
         [as_of],
-    )[0][0]
+    )[0]
     return [
         f"Churn warning backtest (weekly snapshots; churn within {SUMMARY_HORIZON_DAYS} days)",
         *flag_lines(connection),
         *risk_rate_lines(connection),
-        f"  high-risk accounts on {as_of}: {high_risk_today} (marts.mart_csm_worklist)",
+        f"  churn warnings on {as_of}: {high_risk_today} high-risk accounts, "
+        f"{flagged_today} more with a churn flag (why: marts.mart_account_health_current; "
+        "who acts: marts.mart_csm_worklist, marts.mart_account_next_actions)",
     ]

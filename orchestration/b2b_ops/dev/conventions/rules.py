@@ -17,6 +17,7 @@ WORDS = r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*"
 MART_NAME = re.compile(rf"(dim|fct|mart)_{WORDS}")
 INTERMEDIATE_NAME = re.compile(rf"int_{WORDS}")
 QUARANTINE_NAME = re.compile(rf"(quarantined|landing)_{WORDS}")
+SEMANTIC_NAME = re.compile(rf"sem_{WORDS}")
 VAR_WITH_DEFAULT = re.compile(r"""\bvar\(\s*(['"])([A-Za-z0-9_]+)\1\s*,""")
 
 # The layers, bottom to top: models/<layer>/... A model reads (ref) models of
@@ -24,8 +25,18 @@ VAR_WITH_DEFAULT = re.compile(r"""\bvar\(\s*(['"])([A-Za-z0-9_]+)\1\s*,""")
 # quarantine sits beside it. The final layer holds the marts built on marts
 # (the playbook's), its steps in models/playbook/intermediate/ and its marts
 # in models/playbook/marts/.
+# The semantic layer (models/semantic) sits on top: MetricFlow's time spine
+# and the inputs its metrics read, named sem_<subject>.
 FINAL_LAYER = "playbook"
-LAYER_RANKS = {"staging": 1, "quarantine": 1, "intermediate": 2, "marts": 3, FINAL_LAYER: 4}
+SEMANTIC_LAYER = "semantic"
+LAYER_RANKS = {
+    "staging": 1,
+    "quarantine": 1,
+    "intermediate": 2,
+    "marts": 3,
+    FINAL_LAYER: 4,
+    SEMANTIC_LAYER: 5,
+}
 FINAL_LAYER_KINDS = ("intermediate", "marts")
 
 
@@ -66,6 +77,8 @@ def expected_name(model: Model, mart_names_allowed: list[str]) -> str | None:
             if QUARANTINE_NAME.fullmatch(model.name)
             else "quarantined_<what> or landing_<what>"
         )
+    if layer == SEMANTIC_LAYER:
+        return None if SEMANTIC_NAME.fullmatch(model.name) else "sem_<subject>"
     if layer == FINAL_LAYER:
         kinds = ",".join(FINAL_LAYER_KINDS)
         return f"a model in models/{FINAL_LAYER}/{{{kinds}}}/"

@@ -1,0 +1,146 @@
+"""Write the published tables: a DuckDB file in a storage version DuckDB 1.x
+opens, and one Parquet file per table, both with the models' descriptions.
+
+dbt's persist_docs writes each model's and column's description into the
+working warehouse as DuckDB comments; they are copied into the published
+file (COMMENT ON) and into each Parquet file's key-value metadata, where
+BI tools and Arrow-based readers find them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+# The oldest storage version duckdb 2.0 writes that keeps every type the
+# marts use (integer, double, decimal, varchar, boolean, date, timestamp)
+# and their comments. It is storage format 64, which DuckDB 0.10.0 and
+# every later release (all of 1.x, 2.x) opens; v0.10.0 to v1.1.x write the
+# same bytes. A newer version would lock out older BI connectors.
+STORAGE_VERSION = "v1.0.0"
+PARQUET_FOLDER = "parquet"
+# Key-value metadata keys of each Parquet file.
+DESCRIPTION_KEY = "description"
+COLUMN_DESCRIPTIONS_KEY = "column_descriptions"  # a JSON object: column -> description
+
+
+@dataclass(frozen=True)
+class PublishedTable:
+    schema: str
+    name: str
+    rows: int = 0
+    description: str | None = None
+    column_descriptions: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+    @property
+    def parquet_path(self) -> str:
+        """Where its Parquet file is, relative to the published version folder."""
+        return f"{PARQUET_FOLDER}/{self.schema}/{self.name}.parquet"
+
+
+def sql_text(value: str) -> str:
+    """A SQL string literal."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _tables(connection: duckdb.DuckDBPyConnection, schema: str) -> list[PublishedTable]:
+    """The base tables of working.<schema>, with their comments (persist_docs)."""
+    tables = connection.execute(
+        "select table_name, comment from duckdb_tables() "
+        "where database_name = 'working' and schema_name = ? order by table_name",
+        [schema],
+    ).fetchall()
+    columns = connection.execute(
+        "select table_name, column_name, comment from duckdb_columns() "
+        "where database_name = 'working' and schema_name = ? and comment is not null "
+        "order by table_name, column_index",
+        [schema],
+    ).fetchall()
+    # A folded yml description ends with a newline: BI tools would show it.
+    described: dict[str, dict[str, str]] = {}
+    for table, column, comment in columns:
+        described.setdefault(table, {})[column] = comment.strip()
+    return [
+        PublishedTable(
+            schema,
+            name,
+            description=comment.strip() if comment else None,
+            column_descriptions=described.get(name, {}),
+        )
+        for name, comment in tables
+    ]
+
+
+def _copy_table(connection: duckdb.DuckDBPyConnection, table: PublishedTable) -> PublishedTable:
+    target = f"published.{table.schema}.{quoted(table.name)}"
+    connection.execute(
+        f"create table {target} as select * from working.{table.schema}.{quoted(table.name)}"
+    )
+    if table.description:
+        connection.execute(f"comment on table {target} is {sql_text(table.description)}")
+    for column, description in table.column_descriptions.items():
+        connection.execute(
+            f"comment on column {target}.{quoted(column)} is {sql_text(description)}"
+        )
+    [(rows,)] = connection.execute(f"select count(*) from {target}").fetchall()
+    return PublishedTable(
+        table.schema, table.name, rows, table.description, table.column_descriptions
+    )
+
+
+def _kv_metadata(table: PublishedTable) -> str:
+    entries = {
+        DESCRIPTION_KEY: table.description or "",
+        COLUMN_DESCRIPTIONS_KEY: json.dumps(table.column_descriptions, ensure_ascii=False),
+    }
+    return "{" + ", ".join(f"{sql_text(k)}: {sql_text(v)}" for k, v in entries.items()) + "}"
+
+
+def _write_parquet(
+    connection: duckdb.DuckDBPyConnection, table: PublishedTable, folder: Path
+) -> None:
+    path = folder / table.parquet_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection.execute(
+        f"copy published.{table.schema}.{quoted(table.name)} to {sql_text(str(path))} "
+        f"(format parquet, compression zstd, kv_metadata {_kv_metadata(table)})"
+    )
+
+
+def write_copies(
+    working_path: Path, folder: Path, database_name: str, schemas: tuple[str, ...]
+) -> list[PublishedTable]:
+    """Copy the schemas' tables of the working warehouse into folder/database_name
+    (storage STORAGE_VERSION) and folder/parquet/<schema>/<table>.parquet."""
+    database_path = folder / database_name
+    published: list[PublishedTable] = []
+    with duckdb.connect() as connection:
+        connection.execute(f"attach {sql_text(str(working_path))} as working (read_only)")
+        connection.execute(
+            f"attach {sql_text(str(database_path))} as published "
+            f"(storage_version {sql_text(STORAGE_VERSION)})"
+        )
+        for schema in schemas:
+            tables = _tables(connection, schema)
+            if not tables:
+                continue
+            connection.execute(f"create schema published.{schema}")
+            for table in tables:
+                copied = _copy_table(connection, table)
+                _write_parquet(connection, copied, folder)
+                published.append(copied)
+        connection.execute("detach working")
+        # Detaching checkpoints: the file is whole, with no WAL beside it.
+        connection.execute("detach published")
+    return published

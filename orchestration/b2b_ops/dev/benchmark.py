@@ -21,7 +21,7 @@ from pathlib import Path
 
 from b2b_ops.landing import load_landing
 from b2b_ops.refresh import run_refresh
-from b2b_ops.settings import from_environment
+from b2b_ops.settings import from_environment, resolved
 
 
 def peak_memory_mib(who: int) -> float:
@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
             landing_dir=str(landing), warehouse=str(warehouse), as_of_date=arguments.as_of
         )
         started = time.perf_counter()
-        results = load_landing(landing, warehouse, memory_limit=settings.duckdb_memory_limit)
+        results = load_landing(landing, warehouse, duckdb_config=resolved(settings).duckdb_config)
         load_seconds = time.perf_counter() - started
         landed = sum(result.rows_landed for result in results)
         rows.append(

@@ -6,7 +6,7 @@ message naming the file, the column and the fix.
 A table arrives as one file (`<system>/<table>.csv|parquet`, a full export)
 or as a folder of delivery files (`<system>/<table>/<name>.csv|parquet`,
 each holding the rows exported since the previous one); see the data
-contract's "Deliveries" and docs/deliveries.md."""
+contract's "Deliveries" (docs/data-contract.md) and docs/operations.md."""
 
 from __future__ import annotations
 

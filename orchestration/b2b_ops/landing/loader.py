@@ -9,7 +9,7 @@ rows that path delivered before. A one-file table is the same rule: its file
 is one delivery, replaced whenever the file changes, and an absent file
 leaves the table empty. A delivery file that disappears from a delivery
 folder keeps its rows (the ledger is the record); a full refresh forgets it.
-The rules in words: docs/deliveries.md.
+The rules in words: docs/data-contract.md ("Deliveries") and docs/operations.md.
 
 Every row gets the loader's columns: `_delivery_id` (the landing that
 brought it), `_delivery_order` (where its file counts among the table's

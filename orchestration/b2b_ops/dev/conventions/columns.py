@@ -23,6 +23,8 @@ from b2b_ops.landing import RAW_SCHEMA
 # The columns the loader adds to every landed table (b2b_ops.landing), typed
 # as it writes them.
 LOADER_COLUMN_TYPES = {
+    "_delivery_id": "bigint",
+    "_delivery_order": "bigint",
     "_landing_row_number": "bigint",
     "_source_file": "varchar",
     "_loaded_at": "timestamp",

@@ -142,18 +142,19 @@ def health_job(root: Path) -> Job:
     )
 
 
-# The deliveries test: an XS history of daily event files, then this many
-# held-back days delivered one by one (each with late rows), with dirty rows
-# (duplicates, orphans ...) so some cross a file boundary.
-DELIVERED_DAYS = 2
+# The deliveries test's dirty rows (duplicates, orphans ...): enough that
+# some duplicates cross a file boundary.
 DELIVERIES_DIRTY_RATE = 0.02
 
 
 def deliveries_job(root: Path) -> Job:
     """The XS demo as daily event deliveries: the history built, then each
-    held-back day delivered and refreshed incrementally; last, a copy of
-    that warehouse (its ledger: the same delivery order and load times)
-    refreshed from scratch with --full-refresh."""
+    held-back day delivered and refreshed incrementally, with the cases of
+    tests/python/delivery_edits.py: with the first day, the CRM export loses
+    an account (its events become orphans); with the second, it comes back
+    and an earlier events file is redelivered without a row a later file
+    repeats. Last, a copy of that warehouse (its ledger: the same delivery
+    order and load times) refreshed from scratch with --full-refresh."""
     landing = root / "landing"
     paths = {
         "landing": landing,
@@ -162,7 +163,7 @@ def deliveries_job(root: Path) -> Job:
     }
     generate = generate_step("XS", 42, DEMO_AS_OF, root, DELIVERIES_DIRTY_RATE)
     generate = Step(
-        generate.command + ["--deliveries", "daily", "--hold-back-days", str(DELIVERED_DAYS)],
+        generate.command + ["--deliveries", "daily", "--hold-back-days", "2"],
         generate.env,
     )
     deliver = Step(
@@ -170,20 +171,29 @@ def deliveries_job(root: Path) -> Job:
         + ["--deliver-next-day"],
         cli_environment(),
     )
+
+    def edit(command: str) -> Step:
+        script = PROJECT_DIR / "tests" / "python" / "delivery_edits.py"
+        return Step([sys.executable, str(script), command, str(landing)], cli_environment())
+
     build = build_step(landing, DEMO_AS_OF, paths["incremental"])
     full = build_step(landing, DEMO_AS_OF, paths["full"])
-    return Job(
-        "deliveries",
-        [generate, Step(["mkdir", "-p", str(paths["incremental"].parent)], cli_environment())]
-        + [build]
-        + [deliver, build] * DELIVERED_DAYS
-        + [
-            Step(["mkdir", "-p", str(paths["full"].parent)], cli_environment()),
-            Step(["cp", str(paths["incremental"]), str(paths["full"])], cli_environment()),
-            Step(full.command + ["--full-refresh"], full.env),
-        ],
-        paths,
-    )
+    steps = [
+        generate,
+        Step(["mkdir", "-p", str(paths["incremental"].parent)], cli_environment()),
+        build,
+        deliver,
+        edit("drop-account"),
+        build,
+        deliver,
+        edit("restore-account"),
+        edit("redeliver"),
+        build,
+        Step(["mkdir", "-p", str(paths["full"].parent)], cli_environment()),
+        Step(["cp", str(paths["incremental"]), str(paths["full"])], cli_environment()),
+        Step(full.command + ["--full-refresh"], full.env),
+    ]
+    return Job("deliveries", steps, paths)
 
 
 def superset_job(root: Path) -> Job:

@@ -1,7 +1,26 @@
-{{ config(materialized='table') }}
+{#- Incremental by delivery (macros/staging/restage_landing_rows.sql): a
+    refresh re-stages only the keys that new or removed deliveries, or a
+    parent key that arrived or left, touch; a full refresh stages every row. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='record_key',
+    on_schema_change='fail',
+    post_hook="{% if is_incremental() %}{{ delete_removed_landing_rows(source('product', 'events')) }}{% endif %}",
+) }}
+
+{%- set accounts_key = {
+    'column': 'account_id',
+    'parent': source('crm', 'accounts'),
+    'parent_column': 'account_id',
+} -%}
+{%- set landed = source('product', 'events') -%}
+{%- if is_incremental() -%}
+    {%- set landed = landing_rows_to_restage(landed, 'event_id', accounts_key) -%}
+{%- endif %}
 
 {{ stage_landing_rows(
-    source_relation=source('product', 'events'),
+    source_relation=landed,
     columns=[
         'event_id',
         'account_id',
@@ -19,7 +38,5 @@
     min_values={'duration_seconds': 0},
     lowercase_columns=['event_type', 'feature'],
     recorded_at_column='occurred_at',
-    foreign_keys=[
-        {'column': 'account_id', 'parent': source('crm', 'accounts'), 'parent_column': 'account_id'},
-    ]
+    foreign_keys=[accounts_key]
 ) }}

@@ -121,43 +121,22 @@ account_disagreements as (
 
 churn_rate_disagreements as (
 
-    select
-        'mart_churn_rates.mrr' as comparison,
-        cast(null as {{ dbt.type_string() }}) as account_id,
-        coalesce(monthly_mrr.month, churn_rates.month) as month,
-        coalesce(monthly_mrr.mrr, 0) as movements_figure,
-        coalesce(churn_rates.mrr, 0) as other_figure
-    from monthly_mrr
-    full outer join churn_rates on monthly_mrr.month = churn_rates.month
-    where coalesce(monthly_mrr.mrr, 0) <> coalesce(churn_rates.mrr, 0)
+    {{ monthly_disagreements('mart_churn_rates.mrr', 'monthly_mrr', 'mrr', 'churn_rates', 'mrr') }}
 
 ),
 
 retention_disagreements as (
 
-    select
-        'mart_retention.mrr' as comparison,
-        cast(null as {{ dbt.type_string() }}) as account_id,
-        coalesce(monthly_mrr.month, retention_mrr.month) as month,
-        coalesce(monthly_mrr.mrr, 0) as movements_figure,
-        coalesce(retention_mrr.mrr, 0) as other_figure
-    from monthly_mrr
-    full outer join retention_mrr on monthly_mrr.month = retention_mrr.month
-    where coalesce(monthly_mrr.mrr, 0) <> coalesce(retention_mrr.mrr, 0)
+    {{ monthly_disagreements('mart_retention.mrr', 'monthly_mrr', 'mrr', 'retention_mrr', 'mrr') }}
 
 ),
 
 paying_account_disagreements as (
 
-    select
-        'mart_unit_economics.paying_accounts' as comparison,
-        cast(null as {{ dbt.type_string() }}) as account_id,
-        coalesce(monthly_mrr.month, company_economics.month) as month,
-        coalesce(monthly_mrr.paying_accounts, 0) as movements_figure,
-        coalesce(company_economics.paying_accounts, 0) as other_figure
-    from monthly_mrr
-    full outer join company_economics on monthly_mrr.month = company_economics.month
-    where coalesce(monthly_mrr.paying_accounts, 0) <> coalesce(company_economics.paying_accounts, 0)
+    {{ monthly_disagreements(
+        'mart_unit_economics.paying_accounts',
+        'monthly_mrr', 'paying_accounts', 'company_economics', 'paying_accounts'
+    ) }}
 
 ),
 

@@ -116,7 +116,9 @@ class Progress:
                 self.warnings.append(f"segmentation: {reason}")
         elif step == PUBLISH_STEP:
             tables = metadata.get("tables") or []
-            self.say("publish", f"{len(tables)} marts in {metadata.get('path')}")
+            self.say(
+                "publish", f"{len(tables)} tables (marts and semantic) in {metadata.get('path')}"
+            )
 
     def _built_one(self, step: str) -> None:
         total = self.dbt_nodes[step]

@@ -102,9 +102,9 @@ def log_path(stdout: str) -> Path:
     return Path(line.split(maxsplit=2)[2])
 
 
-def query(warehouse: Path, sql: str) -> list[tuple]:
+def query(warehouse: Path, sql: str, parameters: list | None = None) -> list[tuple]:
     with duckdb.connect(str(warehouse), read_only=True) as connection:
-        return connection.execute(sql).fetchall()
+        return connection.execute(sql, parameters).fetchall()
 
 
 @pytest.fixture(scope="session")

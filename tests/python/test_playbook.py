@@ -177,7 +177,8 @@ def test_every_flagged_paying_account_reaches_a_person(demo_build):
         )
         select
             count(*),
-            list(flagged.account_id) filter (where reached.account_id is null)
+            -- list() of no rows is null: an empty list when everyone is reached
+            coalesce(list(flagged.account_id) filter (where reached.account_id is null), [])
         from flagged
         left join reached on flagged.account_id = reached.account_id
         """,

@@ -18,7 +18,12 @@ import pytest
 import yaml
 
 from b2b_ops.publishing import destination, publish, read_manifest
-from b2b_ops.publishing.copy import COLUMN_DESCRIPTIONS_KEY, DESCRIPTION_KEY, STORAGE_VERSION
+from b2b_ops.publishing.copy import (
+    COLUMN_DESCRIPTIONS_KEY,
+    DESCRIPTION_KEY,
+    STORAGE_VERSION,
+    write_copies,
+)
 from b2b_ops.publishing.layout import MANIFEST, POINTER, VERSIONS
 from b2b_ops.settings import PROJECT_DIR, Settings, SettingsError
 from b2b_ops.summary import after_as_of
@@ -185,6 +190,48 @@ def test_the_duckdb_file_and_the_parquet_set_go_through_one_pointer(tmp_path):
     parquet = root / "parquet" / "marts" / "snapshot.parquet"
     assert duckdb.sql(f"select max(version), count(*) from '{parquet}'").fetchall() == [(3, 30)]
     assert table_rows(published) == {"marts.snapshot": 30}
+
+
+def test_a_large_growing_mart_is_one_parquet_file_per_year_with_every_row_and_column(tmp_path):
+    # 30 monthly rows from 2024-11 to 2027-04 (2 in 2024, 12 in 2025, 12 in
+    # 2026, 4 in 2027), over a threshold of 20 rows: four yearly files; the
+    # 10-row table beside it stays one file.
+    working = tmp_path / "w.duckdb"
+    with duckdb.connect(str(working)) as connection:
+        connection.execute("create schema marts")
+        connection.execute(
+            "create table marts.fct_mrr_movements as select range as row_number, "
+            "cast(date '2024-11-01' + to_months(cast(range as integer)) as date) as month "
+            "from range(30)"
+        )
+        connection.execute("comment on column marts.fct_mrr_movements.month is 'the month'")
+        connection.execute("create table marts.dim_accounts as select range as id from range(10)")
+    version = tmp_path / "version"
+    version.mkdir()
+    tables = {
+        table.name: table
+        for table in write_copies(
+            working, version, "b2b_ops.duckdb", ("marts",), partition_min_rows=20
+        )
+    }
+    movements = tables["fct_mrr_movements"]
+    assert movements.partition_column == "month"
+    assert movements.parquet_path == "parquet/marts/fct_mrr_movements/*.parquet"
+    files = sorted(
+        path.name for path in (version / "parquet" / "marts" / "fct_mrr_movements").iterdir()
+    )
+    assert files == ["2024.parquet", "2025.parquet", "2026.parquet", "2027.parquet"]
+    by_year = duckdb.sql(
+        f"select year(month), count(*), min(filename) = max(filename) "
+        f"from read_parquet('{version / movements.parquet_path}', filename = true) group by 1 order by 1"
+    ).fetchall()
+    assert by_year == [(2024, 2, True), (2025, 12, True), (2026, 12, True), (2027, 4, True)]
+    columns = duckdb.sql(
+        f"select column_name, column_type from (describe select * from read_parquet('{version / movements.parquet_path}'))"
+    ).fetchall()
+    assert columns == [("row_number", "BIGINT"), ("month", "DATE")]
+    assert tables["dim_accounts"].partition_column is None
+    assert (version / tables["dim_accounts"].parquet_path).is_file()
 
 
 def test_a_killed_publish_leaves_the_last_copy_and_its_leftovers_go_next_time(tmp_path):

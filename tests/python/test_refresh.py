@@ -46,7 +46,7 @@ def test_the_progress_names_every_stage(handmade_build):
         "  dbt       building ",
         " built; tests: ",
         "  segments  k = 1 on 3 customers",
-        "  publish   22 marts in ",
+        "  publish   25 tables (marts and semantic) in ",
     ):
         assert line in progress, line
     # No log line reaches the terminal: they are in the log file.

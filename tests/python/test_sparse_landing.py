@@ -4,8 +4,7 @@ the 13 tables must build every mart, empty where there is no input, and
 publish. Two folders are built here from the hand-made fixture's files
 (tests/fixtures/landing_handmade, as of 2025-06-30): only crm/accounts and
 billing/invoices (a company that exports just its CRM and billing), and
-only crm/accounts. `make reliability` builds the other combinations worth
-trying (tests/python/test_reliability_sparse.py says which, and why).
+only crm/accounts (nobody pays: the segmentation has no customer).
 
 Expected values are worked out by hand from the fixture's files: accounts
 acc_1 .. acc_6, acc_6's only row quarantined (employee_count "many");

@@ -20,6 +20,8 @@
                          factors joined by "; " when any took points off -#}
 
 {%- set text = dbt.type_string() -%}
+{#- "1 day", "2 days" -#}
+{%- set day_word = "case when days_without_login = 1 then ' day' else ' days' end" -%}
 {%- set factors = [
     ('login_recency', 1, 'flag_no_login'),
     ('ticket_rise', 2, 'flag_ticket_rise'),
@@ -52,9 +54,10 @@ worded as (
                 then {{ dbt.concat([
                     "'no login since paying started '",
                     "cast(days_without_login as " ~ text ~ ")",
-                    "' days ago'",
+                    day_word,
+                    "' ago'",
                 ]) }}
-            else {{ dbt.concat(["'no login for '", "cast(days_without_login as " ~ text ~ ")", "' days'"]) }}
+            else {{ dbt.concat(["'no login for '", "cast(days_without_login as " ~ text ~ ")", day_word]) }}
         end as login_recency_text,
         {{ dbt.concat([
             "cast(tickets_last_30d as " ~ text ~ ")",

@@ -10,7 +10,7 @@ BI tools and Arrow-based readers find them.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -22,6 +22,17 @@ import duckdb
 # same bytes. A newer version would lock out older BI connectors.
 STORAGE_VERSION = "v1.0.0"
 PARQUET_FOLDER = "parquet"
+# A mart that grows with time and has more rows than this is written as a
+# folder of Parquet files, one per year of its time column
+# (parquet/<schema>/<table>/<year>.parquet; every file has every column), so
+# a reader that wants recent years opens only their files; smaller tables
+# are one file each. At size L the health history passes it.
+PARTITION_MIN_ROWS = 1_000_000
+PARTITION_COLUMNS = {
+    "fct_account_health": "as_of_date",
+    "fct_mrr_movements": "month",
+    "fct_account_tiers": "quarter_start",
+}
 # Key-value metadata keys of each Parquet file.
 DESCRIPTION_KEY = "description"
 COLUMN_DESCRIPTIONS_KEY = "column_descriptions"  # a JSON object: column -> description
@@ -34,6 +45,7 @@ class PublishedTable:
     rows: int = 0
     description: str | None = None
     column_descriptions: dict[str, str] = field(default_factory=dict)
+    partition_column: str | None = None  # set when written as one file per year
 
     @property
     def qualified(self) -> str:
@@ -41,7 +53,10 @@ class PublishedTable:
 
     @property
     def parquet_path(self) -> str:
-        """Where its Parquet file is, relative to the published version folder."""
+        """Its Parquet file, or the glob of its yearly files, relative to the
+        published version folder (what read_parquet takes)."""
+        if self.partition_column:
+            return f"{PARQUET_FOLDER}/{self.schema}/{self.name}/*.parquet"
         return f"{PARQUET_FOLDER}/{self.schema}/{self.name}.parquet"
 
 
@@ -107,22 +122,58 @@ def _kv_metadata(table: PublishedTable) -> str:
     return "{" + ", ".join(f"{sql_text(k)}: {sql_text(v)}" for k, v in entries.items()) + "}"
 
 
-def _write_parquet(
-    connection: duckdb.DuckDBPyConnection, table: PublishedTable, folder: Path
+def _copy_to_parquet(
+    connection: duckdb.DuckDBPyConnection, table: PublishedTable, select: str, path: Path
 ) -> None:
-    path = folder / table.parquet_path
     path.parent.mkdir(parents=True, exist_ok=True)
     connection.execute(
-        f"copy published.{table.schema}.{quoted(table.name)} to {sql_text(str(path))} "
+        f"copy ({select}) to {sql_text(str(path))} "
         f"(format parquet, compression zstd, kv_metadata {_kv_metadata(table)})"
     )
 
 
+def _write_parquet(
+    connection: duckdb.DuckDBPyConnection,
+    table: PublishedTable,
+    folder: Path,
+    partition_min_rows: int,
+) -> PublishedTable:
+    """The table as one Parquet file, or one per year of its partition column
+    when it is a growing mart with more than partition_min_rows rows."""
+    source = f"select * from published.{table.schema}.{quoted(table.name)}"
+    column = PARTITION_COLUMNS.get(table.name)
+    if column is None or table.rows <= partition_min_rows:
+        _copy_to_parquet(connection, table, source, folder / table.parquet_path)
+        return table
+    partitioned = replace(table, partition_column=column)
+    years = connection.execute(
+        f"select distinct year({quoted(column)}) from ({source}) order by 1"
+    ).fetchall()
+    for (year,) in years:
+        path = folder / PARQUET_FOLDER / table.schema / table.name / f"{year}.parquet"
+        _copy_to_parquet(
+            connection, table, f"{source} where year({quoted(column)}) = {int(year)}", path
+        )
+    glob = sql_text(str(folder / partitioned.parquet_path))
+    [(written,)] = connection.execute(f"select count(*) from read_parquet({glob})").fetchall()
+    if written != table.rows:  # a null in the time column would have no year's file
+        raise ValueError(
+            f"{table.qualified}: its yearly Parquet files hold {written} rows, the table "
+            f"{table.rows}; a null {column} has no year's file (see PARTITION_COLUMNS in "
+            f"{Path(__file__).name})"
+        )
+    return partitioned
+
+
 def write_copies(
-    working_path: Path, folder: Path, database_name: str, schemas: tuple[str, ...]
+    working_path: Path,
+    folder: Path,
+    database_name: str,
+    schemas: tuple[str, ...],
+    partition_min_rows: int = PARTITION_MIN_ROWS,
 ) -> list[PublishedTable]:
     """Copy the schemas' tables of the working warehouse into folder/database_name
-    (storage STORAGE_VERSION) and folder/parquet/<schema>/<table>.parquet."""
+    (storage STORAGE_VERSION) and into Parquet under folder/parquet/<schema>/."""
     database_path = folder / database_name
     published: list[PublishedTable] = []
     with duckdb.connect() as connection:
@@ -138,8 +189,7 @@ def write_copies(
             connection.execute(f"create schema published.{schema}")
             for table in tables:
                 copied = _copy_table(connection, table)
-                _write_parquet(connection, copied, folder)
-                published.append(copied)
+                published.append(_write_parquet(connection, copied, folder, partition_min_rows))
         connection.execute("detach working")
         # Detaching checkpoints: the file is whole, with no WAL beside it.
         connection.execute("detach published")

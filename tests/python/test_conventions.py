@@ -61,8 +61,9 @@ def broken_copy(tmp_path_factory) -> subprocess.CompletedProcess:
 def file_section(report: str, sql_file: str) -> str:
     """The report's lines about one file: from its heading to the next file's."""
     start = report.index(f"\n{sql_file}  (documented in ")
-    following = report.find("  (documented in ", start + len(sql_file) + 20)
-    end = report.rfind("\n", start, following) if following != -1 else len(report)
+    heading_end = report.index("\n", start + 1)
+    following = report.find("  (documented in ", heading_end)
+    end = report.rfind("\n", heading_end, following) if following != -1 else len(report)
     return report[start:end]
 
 

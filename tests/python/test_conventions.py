@@ -44,6 +44,29 @@ def test_the_repo_follows_its_conventions(tmp_path):
     assert "all follow the project's conventions" in result.stdout
 
 
+@pytest.fixture(scope="module")
+def broken_copy(tmp_path_factory) -> subprocess.CompletedProcess:
+    """One copy of the dbt project with every plant below, checked once (a
+    check parses the whole project: once for the three plants, not thrice)."""
+    root = tmp_path_factory.mktemp("broken_copy")
+    project = copy_dbt_project(root / "project")
+    plant_a_bad_mart(project)
+    plant_upward_refs(project)
+    plant_columns_that_differ_from_the_yml(project)
+    result = run_check(project, root / "target")
+    assert result.returncode == 1, result.stdout + result.stderr
+    return result
+
+
+def file_section(report: str, sql_file: str) -> str:
+    """The report's lines about one file: from its heading to the next file's."""
+    start = report.index(f"\n{sql_file}  (documented in ")
+    heading_end = report.index("\n", start + 1)
+    following = report.find("  (documented in ", heading_end)
+    end = report.rfind("\n", heading_end, following) if following != -1 else len(report)
+    return report[start:end]
+
+
 # A mart that breaks seven rules at once: it is named without a mart prefix,
 # switches its contract off, reads a source, has no key test, leaves a column
 # undescribed and compares with 5000 on its line 7, and that comparison of
@@ -73,15 +96,13 @@ models:
 """
 
 
-def test_a_model_that_breaks_the_rules_fails_with_file_rule_and_fix(tmp_path):
-    project = copy_dbt_project(tmp_path / "project")
+def plant_a_bad_mart(project: Path) -> None:
     (project / "models/marts/core/revenue_summary.sql").write_text(BAD_MART_SQL)
     (project / "models/marts/core/_revenue_summary.yml").write_text(BAD_MART_YML)
 
-    result = run_check(project, tmp_path / "target")
 
-    assert result.returncode == 1, result.stdout + result.stderr
-    report = result.stdout
+def test_a_model_that_breaks_the_rules_fails_with_file_rule_and_fix(broken_copy):
+    report = broken_copy.stdout
     assert (
         "models/marts/core/revenue_summary.sql  (documented in models/marts/core/_revenue_summary.yml)"
         in report
@@ -96,12 +117,11 @@ def test_a_model_that_breaks_the_rules_fails_with_file_rule_and_fix(tmp_path):
         "a model's SQL binds against the columns of what it reads": "its SQL does not bind, so its "
         "columns are unknown: Binder Error: Cannot compare values of type VARCHAR",
     }
+    section = file_section(report, "models/marts/core/revenue_summary.sql")
     for rule, finding in expected.items():
-        assert f"rule:  {rule}" in report
-        assert finding in report
-    assert report.count("  fix:   ") == len(expected)
-    # Only the bad model is reported: the rest of the copy is the clean repo.
-    assert "1 file(s) break 7 rule(s)" in report
+        assert f"rule:  {rule}" in section
+        assert finding in section
+    assert section.count("  fix:   ") == len(expected)
 
 
 def replace_in(path: Path, old: str, new: str) -> None:
@@ -115,8 +135,7 @@ select account_id from {{ ref('int_account_segment_features') }}
 """
 
 
-def test_refs_that_point_up_a_layer_fail_with_file_ref_and_fix(tmp_path):
-    project = copy_dbt_project(tmp_path / "project")
+def plant_upward_refs(project: Path) -> None:
     # A mart reading another mart (as mart_decision_chain did before it read
     # int_accounts_as_of), an intermediate model reading a mart, and a model
     # reading the features that only the clustering asset may read.
@@ -133,10 +152,9 @@ def test_refs_that_point_up_a_layer_fail_with_file_ref_and_fix(tmp_path):
     )
     (project / "models/intermediate/segments/int_segment_reader.sql").write_text(SEGMENT_READER_SQL)
 
-    result = run_check(project, tmp_path / "target")
 
-    assert result.returncode == 1, result.stdout + result.stderr
-    report = result.stdout
+def test_refs_that_point_up_a_layer_fail_with_file_ref_and_fix(broken_copy):
+    report = broken_copy.stdout
     assert (
         "models/marts/health/mart_decision_chain.sql  "
         "(documented in models/marts/health/_health__models.yml)" in report
@@ -160,8 +178,7 @@ def test_refs_that_point_up_a_layer_fail_with_file_ref_and_fix(tmp_path):
     )
 
 
-def test_columns_that_differ_from_the_yml_fail_with_yml_model_column_and_fix(tmp_path):
-    project = copy_dbt_project(tmp_path / "project")
+def plant_columns_that_differ_from_the_yml(project: Path) -> None:
     # A column added to a mart's SQL and not to its yml (before this check,
     # only the contract caught it, at build time, naming no yml), and a column
     # taken out of a mart's SQL but left in its yml.
@@ -176,10 +193,9 @@ def test_columns_that_differ_from_the_yml_fail_with_yml_model_column_and_fix(tmp
         "        ) as integer) as open_offer_trial_count\n",
     )
 
-    result = run_check(project, tmp_path / "target")
 
-    assert result.returncode == 1, result.stdout + result.stderr
-    report = result.stdout
+def test_columns_that_differ_from_the_yml_fail_with_yml_model_column_and_fix(broken_copy):
+    report = broken_copy.stdout
     yml = "models/marts/health/_health__models.yml"
     assert f"models/marts/health/fct_trials.sql  (documented in {yml})" in report
     assert "rule:  every column a model outputs is listed in its yml" in report
@@ -193,7 +209,26 @@ def test_columns_that_differ_from_the_yml_fail_with_yml_model_column_and_fix(tmp
         "found: mart_trial_conversion: its yml lists column as_of_date, which the SQL does not "
         "output." in report
     )
-    assert "2 file(s) break 2 rule(s)" in report
+
+
+def test_only_the_planted_files_are_reported(broken_copy):
+    # The rest of the copy is the clean repo: the report lists the files the
+    # three plants above touched, and no other.
+    reported = {
+        line.split("  (documented in")[0]
+        for line in broken_copy.stdout.splitlines()
+        if "  (documented in " in line
+    }
+    assert reported == {
+        "models/marts/core/revenue_summary.sql",
+        "models/marts/health/mart_decision_chain.sql",
+        "models/intermediate/health/int_account_health_grid.sql",
+        "models/intermediate/segments/int_segment_reader.sql",
+        # reported for being read by a model, not only by the clustering asset
+        "models/intermediate/segments/int_account_segment_features.sql",
+        "models/marts/health/fct_trials.sql",
+        "models/marts/health/mart_trial_conversion.sql",
+    }
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,34 @@
-{#- The event days a run of the account-day model recomputes: the var
-    event_day_ranges, a list of [first, last] dates (both included), set by
-    the orchestrator (b2b_ops.defs.dbt: the days the run targets and every
-    day whose events changed since the model last ran). Renders a predicate
-    on a date or timestamp column, true for rows of those days; written as
-    ranges so DuckDB skips the row groups of other days. -#}
+{#- The event days a run of the account-day model recomputes, read at run
+    time from the table raw._event_day_ranges (first_day, last_day, both
+    included) that the orchestrator writes before the run
+    (b2b_ops.incremental.write_day_ranges: the days the run targets and every
+    day whose events changed since the model last ran). A table rather than
+    a dbt var: dbt parses the whole project again whenever --vars differ
+    between two invocations, and the run's other dbt invocations pass none
+    of these days. Without the table (dbt run by hand on a warehouse the
+    orchestrator never refreshed) there is no day to recompute. -#}
+{% macro event_day_ranges() -%}
+    {%- if not execute -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- set table = adapter.get_relation(
+        database=target.database, schema='raw', identifier='_event_day_ranges') -%}
+    {%- if table is none -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- set result = run_query('select first_day, last_day from ' ~ table ~ ' order by first_day') -%}
+    {%- set ranges = [] -%}
+    {%- for row in result.rows -%}
+        {%- do ranges.append([row[0], row[1]]) -%}
+    {%- endfor -%}
+    {{ return(ranges) }}
+{%- endmacro %}
+
+{#- A predicate on a date or timestamp column, true for rows of the days
+    event_day_ranges() gives; written as literal ranges so DuckDB skips the
+    row groups of other days. -#}
 {% macro is_in_event_days(column) -%}
-    {%- set ranges = var('event_day_ranges') -%}
+    {%- set ranges = event_day_ranges() -%}
     {%- if ranges | length == 0 -%}
     false
     {%- else -%}

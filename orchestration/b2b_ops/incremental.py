@@ -35,6 +35,9 @@ EVENTS_TABLE = "product/events"
 RAW_EVENTS = f"{RAW_SCHEMA}.product__events"
 STAGED_EVENTS = "stg_product__events"
 EVENT_DAYS = "int_account_daily_activity"
+# The days a run of the account-day model recomputes, read by the macro
+# event_day_ranges() (macros/utils/event_days.sql) at run time.
+DAY_RANGES = f"{RAW_SCHEMA}._event_day_ranges"
 # Beyond this many days to recompute, the account-day model is rebuilt
 # whole: one scan of the events instead of a long list of days.
 MOST_PENDING_DAYS = 62
@@ -128,6 +131,15 @@ def record_processed(connection: duckdb.DuckDBPyConnection, consumer: str, seq: 
         f"insert or replace into {REFRESH_STATE} values (?, ?, ?)",
         [consumer, seq, dt.datetime.now(dt.UTC).replace(tzinfo=None)],
     )
+
+
+def write_day_ranges(
+    connection: duckdb.DuckDBPyConnection, ranges: list[tuple[dt.date, dt.date]]
+) -> None:
+    """The [first, last] day ranges the next run of the account-day model recomputes."""
+    connection.execute(f"create or replace table {DAY_RANGES} (first_day date, last_day date)")
+    if ranges:
+        connection.executemany(f"insert into {DAY_RANGES} values (?, ?)", ranges)
 
 
 def day_ranges(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:

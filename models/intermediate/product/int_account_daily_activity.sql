@@ -1,7 +1,7 @@
 {#- Usage at account x day grain: the one pass over the (large) event table
     that every usage metric starts from. It does not depend on the as-of
     date (consumers keep only days on or before it), so it is incremental by
-    day: a run deletes the days in var event_day_ranges (pre-hook) and
+    day: a run deletes the days in raw._event_day_ranges (pre-hook) and
     inserts them again from the staged events, so a late event, a
     redelivered file or a row staged or quarantined anew changes its whole
     day. A full refresh (or the first run) builds every day. -#}

@@ -25,6 +25,7 @@ from b2b_ops.incremental import (
     EVENT_DAYS,
     STAGED_EVENTS,
     day_ranges,
+    write_day_ranges,
     pending_event_days,
     record_processed,
 )
@@ -50,7 +51,6 @@ def _dbt_build(
     context: AssetExecutionContext,
     dbt: DbtCliResource,
     settings: Settings,
-    extra_vars: dict[str, Any] | None = None,
     full_refresh: bool = False,
 ) -> Iterator[Any]:
     arguments = [
@@ -63,7 +63,7 @@ def _dbt_build(
         "--indirect-selection",
         "buildable",
         "--vars",
-        json.dumps({**settings.vars_for_dbt(), **(extra_vars or {})}),
+        json.dumps(settings.vars_for_dbt()),
     ]
     if full_refresh or is_full_refresh(context):
         arguments.append("--full-refresh")
@@ -114,17 +114,17 @@ def event_days_assets(partitions: DailyPartitionsDefinition) -> AssetsDefinition
             pending = pending_event_days(
                 connection, relation_of(STAGED_EVENTS), relation_of(EVENT_DAYS)
             )
-        why_rebuild = "full refresh" if is_full_refresh(context) else pending.why_rebuild
-        days = sorted(set(requested) | pending.days)
-        ranges = [[first.isoformat(), last.isoformat()] for first, last in day_ranges(days)]
+            why_rebuild = "full refresh" if is_full_refresh(context) else pending.why_rebuild
+            days = sorted(set(requested) | pending.days)
+            ranges = day_ranges(days)
+            write_day_ranges(connection, [] if why_rebuild else ranges)
         context.log.info(
             f"event days: rebuilding every day ({why_rebuild})"
             if why_rebuild
-            else f"event days: recomputing {len(days)} day(s) in {len(ranges)} range(s): {ranges}"
+            else f"event days: recomputing {len(days)} day(s) in {len(ranges)} range(s): "
+            f"{[[first.isoformat(), last.isoformat()] for first, last in ranges]}"
         )
-        yield from _dbt_build(
-            context, dbt, settings, {"event_day_ranges": ranges}, full_refresh=bool(why_rebuild)
-        )
+        yield from _dbt_build(context, dbt, settings, full_refresh=bool(why_rebuild))
         with connect(settings.warehouse_path, settings.duckdb_config) as connection:
             record_processed(connection, EVENT_DAYS, pending.landing_seq)
         if why_rebuild:

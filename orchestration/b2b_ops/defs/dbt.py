@@ -25,9 +25,9 @@ from b2b_ops.incremental import (
     EVENT_DAYS,
     STAGED_EVENTS,
     day_ranges,
-    write_day_ranges,
     pending_event_days,
     record_processed,
+    write_day_ranges,
 )
 from b2b_ops.landing import connect
 from b2b_ops.runs import is_full_refresh

@@ -1,8 +1,9 @@
-"""`make ui` end to end: the Dagster webserver in its own process group, the
-asset graph opened in headless Chromium (Debian's package), the project's
-assets and their latest materialization (the hand-made build's run, recorded
-in its own Dagster instance) on the page, a screenshot saved to
-test-artifacts/, and every process stopped."""
+"""`make ui` end to end: the Dagster webserver in its own process group on a
+copy of the hand-made build (its warehouse and the Dagster instance that
+recorded its run), opened in headless Chromium (Debian's package): the
+project's assets and their latest materialization, a screenshot saved to
+test-artifacts/; the daily partitions of the event-day model and a backfill
+of a range of days launched from the page; every process stopped."""
 
 from __future__ import annotations
 
@@ -14,9 +15,12 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from dagster import DagsterInstance
+from playwright.sync_api import sync_playwright
 
 from b2b_ops.settings import PROJECT_DIR
 from conftest import HANDMADE_AS_OF, HANDMADE_LANDING
@@ -113,17 +117,27 @@ def page_with(url: str, texts: list[str], profile: Path, seconds: float = 180) -
     raise AssertionError(f"{url} never showed {missing} within {seconds} s")
 
 
-@pytest.mark.skipif(
+needs_chromium = pytest.mark.skipif(
     CHROMIUM is None,
     reason="Debian's chromium is not installed (make test installs it where it can)",
 )
-def test_ui_shows_the_assets_and_their_latest_materialization(handmade_build, tmp_path):
+
+
+@pytest.fixture(scope="module")
+def dagster_ui(handmade_build, tmp_path_factory) -> Iterator[dict]:
+    """`dagster dev` on a copy of the hand-made build (the backfill below
+    writes to its warehouse; other tests read the shared one)."""
+    root = tmp_path_factory.mktemp("ui")
+    warehouse = root / "warehouse.duckdb"
+    shutil.copyfile(handmade_build["warehouse"], warehouse)
+    home = root / "dagster_home"
+    shutil.copytree(handmade_build["dagster_home"], home)
     environment = {
         "B2B_OPS_LANDING_DIR": str(HANDMADE_LANDING),
         "B2B_OPS_AS_OF_DATE": HANDMADE_AS_OF.isoformat(),
-        "B2B_OPS_WAREHOUSE": str(handmade_build["warehouse"]),
+        "B2B_OPS_WAREHOUSE": str(warehouse),
         # The instance that recorded the build's run, so the UI has a materialization to show.
-        "DAGSTER_HOME": str(handmade_build["dagster_home"]),
+        "DAGSTER_HOME": str(home),
     }
     port = free_port()
     server = subprocess.Popen(
@@ -146,28 +160,77 @@ def test_ui_shows_the_assets_and_their_latest_materialization(handmade_build, tm
     try:
         base = f"http://127.0.0.1:{port}"
         wait_until_serving(f"{base}/server_info", server, seconds=180)
-        profile = tmp_path / "chromium"
-        graph_url = f"{base}/locations/b2b_ops.definitions/asset-groups/marts"
-        # The lineage view draws only the nodes in view; the group's list view
-        # shows every mart with its latest materialization.
-        list_page = page_with(
-            f"{graph_url}/list", ["dim_accounts", "fct_mrr_movements", "account_segments"], profile
-        )
-        assert "Never materialized" not in list_page
-        # The published copy is its own group's asset, downstream of every mart.
-        for asset_path in ("marts/dim_accounts", "marts/account_segments", "published_marts"):
-            asset_page = page_with(
-                f"{base}/assets/{asset_path}",
-                [asset_path.split("/")[-1], "Latest materialization"],
-                profile,
-            )
-            assert "Never materialized" not in asset_page
-        ARTIFACTS.mkdir(exist_ok=True)
-        screenshot = ARTIFACTS / "dagster-asset-graph.png"
-        chromium([f"--screenshot={screenshot}", graph_url], profile)
-        assert screenshot.stat().st_size > 10_000
+        yield {"base": base, "home": home}
     finally:
         stop_group(server)
         server.wait(timeout=10)
     # Nothing of the group is left running.
     assert not group_alive(server.pid)
+
+
+@needs_chromium
+def test_ui_shows_the_assets_and_their_latest_materialization(dagster_ui, tmp_path):
+    base = dagster_ui["base"]
+    profile = tmp_path / "chromium"
+    graph_url = f"{base}/locations/b2b_ops.definitions/asset-groups/marts"
+    # The lineage view draws only the nodes in view; the group's list view
+    # shows every mart with its latest materialization.
+    list_page = page_with(
+        f"{graph_url}/list", ["dim_accounts", "fct_mrr_movements", "account_segments"], profile
+    )
+    assert "Never materialized" not in list_page
+    # The published copy is its own group's asset, downstream of every mart.
+    for asset_path in ("marts/dim_accounts", "marts/account_segments", "published_marts"):
+        asset_page = page_with(
+            f"{base}/assets/{asset_path}",
+            [asset_path.split("/")[-1], "Latest materialization"],
+            profile,
+        )
+        assert "Never materialized" not in asset_page
+    ARTIFACTS.mkdir(exist_ok=True)
+    screenshot = ARTIFACTS / "dagster-asset-graph.png"
+    chromium([f"--screenshot={screenshot}", graph_url], profile)
+    assert screenshot.stat().st_size > 10_000
+
+
+EVENT_DAYS_PAGE = "/assets/intermediate/int_account_daily_activity?view=partitions"
+
+
+def wait_for_backfill(home: Path, seconds: float) -> str:
+    """The status of the instance's one backfill once it has ended."""
+    with DagsterInstance.from_config(str(home)) as instance:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            backfills = instance.get_backfills()
+            if backfills and backfills[0].status.value != "REQUESTED":
+                return backfills[0].status.value
+            time.sleep(3)
+    raise AssertionError(f"the backfill did not end within {seconds} s")
+
+
+@needs_chromium
+def test_a_backfill_of_a_range_of_days_runs_from_the_partitions_page(dagster_ui):
+    base, home = dagster_ui["base"], dagster_ui["home"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            page.goto(base + EVENT_DAYS_PAGE)
+            # The build's run targeted the day before its as-of date.
+            page.get_by_text("Materialized (1)").wait_for(timeout=180_000)
+            page.get_by_role("button", name="Materialize…").click()
+            dialog = page.get_by_role("dialog")
+            dialog.get_by_text("Show all partitions").click()
+            days = dialog.locator("input").first
+            days.fill("[2025-06-26...2025-06-28]")
+            days.press("Enter")
+            dialog.get_by_text("3 partitions").wait_for()
+            dialog.get_by_text("Backfills all partitions in a single run").wait_for()
+            dialog.get_by_role("button", name="Launch backfill").click()
+            assert wait_for_backfill(home, seconds=300) == "COMPLETED_SUCCESS"
+            page.goto(base + EVENT_DAYS_PAGE)
+            page.get_by_text("Materialized (4)").wait_for(timeout=60_000)
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=ARTIFACTS / "dagster-event-day-partitions.png")
+        finally:
+            browser.close()

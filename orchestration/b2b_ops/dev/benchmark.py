@@ -30,7 +30,6 @@ import re
 import shutil
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,7 +132,6 @@ class SizeRun:
     floor: Measurement | None
     full: Measurement
     daily: Measurement
-    slowest_nodes: list[tuple[float, str]]
 
 
 def run_size(data: Data, size: str, arguments: argparse.Namespace, with_floor: bool) -> SizeRun:
@@ -153,36 +151,40 @@ def run_size(data: Data, size: str, arguments: argparse.Namespace, with_floor: b
             [*command, str(data.root / "floor" / "floor.duckdb")], environment, data.log("floor")
         )
     shutil.rmtree(data.warehouse.parent, ignore_errors=True)
-    started = time.time()
     full = run_measured([CLI, "build", "--full-refresh"], environment, data.log("full-refresh"))
-    slowest = slowest_dbt_nodes(started)
     if not deliver_next_day(data.next_days, data.landing):
         raise RuntimeError(f"no held-back day in {data.next_days}: generate the data again")
     daily = run_measured([CLI, "build"], environment, data.log("daily-refresh"))
-    return SizeRun(generated, floor, full, daily, slowest)
+    return SizeRun(generated, floor, full, daily)
+
+
+def full_log_lines(log: Path) -> list[str]:
+    """The lines of the full log a refresh names in its output (its "log" line)."""
+    progress = log.read_text(encoding="utf-8").splitlines()
+    full_log = next(Path(line.split()[-1]) for line in progress if line.startswith("  log "))
+    return full_log.read_text(encoding="utf-8").splitlines()
 
 
 def step_durations(log: Path) -> list[str]:
-    """Each Dagster step's time, from the full log a refresh names in its output."""
-    progress = log.read_text(encoding="utf-8").splitlines()
-    full_log = next(Path(line.split()[-1]) for line in progress if line.startswith("  log "))
+    """Each Dagster step's time."""
     finished = re.compile(r'Finished execution of step "(\S+)" in (\S+)\.$')
-    matches = (finished.search(line) for line in full_log.read_text(encoding="utf-8").splitlines())
+    matches = (finished.search(line) for line in full_log_lines(log))
     return [f"  {match[1]:<30}{match[2]:>10}" for match in matches if match]
 
 
-def slowest_dbt_nodes(since: float) -> list[tuple[float, str]]:
-    """dbt's slowest nodes in the run_results.json files written since `since`
-    (the refresh's dbt steps each write one under target/)."""
-    from b2b_ops.settings import PROJECT_DIR, dbt_target_path
-
-    timings = []
-    for path in (PROJECT_DIR / dbt_target_path()).rglob("run_results.json"):
-        if path.stat().st_mtime < since:
-            continue
-        for result in json.loads(path.read_text())["results"]:
-            timings.append((float(result["execution_time"]), result["unique_id"]))
-    return sorted(timings, reverse=True)[:SLOWEST_NODES_SHOWN]
+def slowest_dbt_nodes(log: Path) -> list[str]:
+    """dbt's slowest models and tests, from its lines in the full log
+    ("12 of 278 OK created sql table model staging.x .... [OK in 4.22s]")."""
+    done = re.compile(
+        r"\d+ of \d+ (?:OK|PASS|WARN|FAIL|ERROR)\D.*?([\w.]+) \.*\s*\[.* in ([\d.]+)s\]"
+    )
+    timings = {}
+    for line in full_log_lines(log):
+        match = done.search(line)
+        if match:
+            timings[match[1]] = float(match[2])
+    slowest = sorted(timings.items(), key=lambda item: item[1], reverse=True)
+    return [f"  {seconds:7.1f} s  {node}" for node, seconds in slowest[:SLOWEST_NODES_SHOWN]]
 
 
 def gib(size_bytes: int) -> str:
@@ -209,7 +211,7 @@ def report(arguments: argparse.Namespace, runs: dict[str, SizeRun]) -> str:
     lines = [
         f"benchmark: size {size} (daily refresh also at {SMALL}), seed {arguments.seed}, "
         f"{arguments.format}, dirty rate {arguments.dirty_rate}, as of {arguments.as_of}; "
-        f"B2B_OPS_DUCKDB_MEMORY_LIMIT {os.environ.get('B2B_OPS_DUCKDB_MEMORY_LIMIT', 'unset')}",
+        f"B2B_OPS_DUCKDB_MEMORY_LIMIT {os.environ.get('B2B_OPS_DUCKDB_MEMORY_LIMIT', 'unset (the default)')}",
         "",
         "| step | seconds | peak memory |",
         "| --- | --- | --- |",
@@ -241,10 +243,12 @@ def details(size: str, data: Data, run: SizeRun) -> str:
     """The full and daily refresh's step times, and dbt's slowest nodes."""
     lines = [f"full refresh {size}, Dagster's steps (log: {data.log('full-refresh')}):"]
     lines += step_durations(data.log("full-refresh"))
-    lines += ["", f"full refresh {size}, dbt's slowest nodes:"]
-    lines += [f"  {seconds:7.1f} s  {node}" for seconds, node in run.slowest_nodes]
+    lines += ["", f"full refresh {size}, dbt's slowest models and tests:"]
+    lines += slowest_dbt_nodes(data.log("full-refresh"))
     lines += ["", f"daily refresh {size}, Dagster's steps (log: {data.log('daily-refresh')}):"]
     lines += step_durations(data.log("daily-refresh"))
+    lines += ["", f"daily refresh {size}, dbt's slowest models and tests:"]
+    lines += slowest_dbt_nodes(data.log("daily-refresh"))
     return "\n".join(lines)
 
 

@@ -231,6 +231,34 @@ def test_a_new_landing_folder_starts_its_own_volume_history(landing_copy, tmp_pa
     assert outcome.success
 
 
+def test_duplicate_keys_are_counted_among_the_rows_a_delivery_brings(landing_copy, tmp_path):
+    # product/events as a folder. The first load lands a.csv: evt_1..evt_5, no
+    # repeat. The next day's b.csv has 3 rows: evt_1 (landed the day before),
+    # evt_9 twice. New rows 3, distinct new keys 2 (evt_1, evt_9), of which 1
+    # was landed before: 3 - 2 + 1 = 2 duplicates, a rate of 2 / 3 of the new
+    # rows (not of all 8).
+    single = landing_copy / "product" / "events.csv"
+    header, *rows = single.read_text(encoding="utf-8").splitlines(keepends=True)
+    single.unlink()
+    folder = landing_copy / "product" / "events"
+    folder.mkdir()
+    (folder / "a.csv").write_text(header + "".join(rows), encoding="utf-8")
+    warehouse = tmp_path / "w.duckdb"
+    load_landing(landing_copy, warehouse, loaded_at=LOADED_AT)
+    suite = shipped("landing/product__events.yml")
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        first = read_frames(connection, suite)["table_stats"]
+    assert first[["new_row_count", "duplicate_key_rows"]].values.tolist() == [[5, 0]]
+
+    evt_9 = rows[1].replace("evt_2", "evt_9")
+    (folder / "b.csv").write_text(header + rows[0] + evt_9 + evt_9, encoding="utf-8")
+    load_landing(landing_copy, warehouse, loaded_at=LOADED_AT + dt.timedelta(days=1))
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        stats = read_frames(connection, suite)["table_stats"].iloc[0]
+    assert (stats["row_count"], stats["new_row_count"], stats["duplicate_key_rows"]) == (8, 3, 2)
+    assert stats["duplicate_key_rate"] == pytest.approx(2 / 3)
+
+
 # --- malformed suite files -----------------------------------------------
 
 

@@ -39,10 +39,14 @@ GX_SEVERITY = {"blocking": "critical", "warn": "warning"}
 # first load. Another file (a new landing folder, or an absent file, which the
 # loader already warns about) starts its own history: its volume says nothing
 # about a truncated export.
-# duplicate_key_rows counts rows with a complete key that repeat another
-# row's key (staging quarantines them as duplicate_key). Keys are compared as
-# landed, not trimmed: trimming 50 M event ids doubles the time (36 s vs 17 s
-# at size L), and a key padded with spaces is rare enough to leave to staging.
+# duplicate_key_rows counts the rows this load landed (a new delivery, or
+# every file on a first load or a full refresh) with a complete key that
+# repeat another row's key: one landed earlier or earlier in this load
+# (staging quarantines them as duplicate_key). So a daily refresh looks at
+# its day: the earlier rows are only probed for the new keys (3 s instead of
+# 18 s for one day of events at size L), and the rate is of the new rows.
+# Keys are compared as landed, not trimmed: trimming 50 M event ids doubles
+# the time, and a key padded with spaces is rare enough to leave to staging.
 TABLE_STATS_SQL = """
 with current_load as (
     select rows_landed, file_path, loaded_at from raw._landing_loads where source_table = $name
@@ -57,15 +61,32 @@ previous_load as (
     order by history.loaded_at desc
     limit 1
 ),
-key_figures as (
-    select count(*) - count(distinct ({key_columns})) as duplicate_key_rows
+new_rows as (
+    select ({key_columns}) as landed_key, {key_present} as has_key
+    from {table}
+    where _loaded_at = (select loaded_at from current_load)
+),
+new_keys as (
+    select landed_key from new_rows where has_key
+),
+keys_landed_before as (
+    select count(distinct ({key_columns})) as new_keys_seen_before
     from {table}
     where {key_present}
+        and _loaded_at <> (select loaded_at from current_load)
+        and ({key_columns}) in (select landed_key from new_keys)
+),
+key_figures as (
+    select
+        (select count(*) from new_rows) as new_row_count,
+        (select count(*) - count(distinct landed_key) from new_keys)
+        + (select new_keys_seen_before from keys_landed_before) as duplicate_key_rows
 ),
 final as (
     select
         (select rows_landed from current_load) as row_count,
         (select rows_landed from previous_load) as previous_row_count,
+        key_figures.new_row_count,
         key_figures.duplicate_key_rows
     from key_figures
 )
@@ -73,8 +94,9 @@ select
     row_count,
     previous_row_count,
     row_count / nullif(previous_row_count, 0) as row_count_vs_previous,
+    new_row_count,
     duplicate_key_rows,
-    duplicate_key_rows / nullif(row_count, 0) as duplicate_key_rate
+    duplicate_key_rows / nullif(new_row_count, 0) as duplicate_key_rate
 from final
 """
 

@@ -14,7 +14,8 @@ final as (
         feature,
         occurred_at,
         duration_seconds,
-        _landing_row_number
+        _landing_row_number,
+        _staged_at
     from base
     where quarantine_reason is null
 

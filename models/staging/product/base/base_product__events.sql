@@ -19,6 +19,8 @@
     {%- set landed = landing_rows_to_restage(landed, 'event_id', accounts_key) -%}
 {%- endif %}
 
+with staged_rows as (
+
 {{ stage_landing_rows(
     source_relation=landed,
     columns=[
@@ -40,3 +42,18 @@
     recorded_at_column='occurred_at',
     foreign_keys=[accounts_key]
 ) }}
+
+),
+
+{# The run's start marks the rows it (re-)staged, so the key tests can
+    check only those keys (tests/generic/unique_key.sql). #}
+final as (
+
+    select
+        *,
+        timestamp '{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as _staged_at
+    from staged_rows
+
+)
+
+select * from final

@@ -142,7 +142,7 @@ def landed_nps(tmp_path: Path, scores: list[str]) -> Path:
         connection.execute("create schema raw")
         connection.execute(
             "create table raw.survey__nps_responses as select "
-            "range as _landing_row_number, 'f.csv' as _source_file, now()::timestamp as _loaded_at, "
+            "range as _landing_row_number, 'f.csv' as _source_file, timestamp '2025-07-01' as _loaded_at, "
             "'nps_' || range as response_id, 'acc_1' as account_id, 'con_1' as contact_id, "
             "(?::varchar[])[range + 1] as score, '' as comment, '2025-06-01T00:00:00Z' as responded_at "
             "from range(?)",
@@ -231,7 +231,7 @@ def test_a_new_landing_folder_starts_its_own_volume_history(landing_copy, tmp_pa
     assert outcome.success
 
 
-def test_duplicate_keys_are_counted_among_the_rows_a_delivery_brings(landing_copy, tmp_path):
+def test_a_delivery_is_checked_on_its_own_rows(landing_copy, tmp_path):
     # product/events as a folder. The first load lands a.csv: evt_1..evt_5, no
     # repeat. The next day's b.csv has 3 rows: evt_1 (landed the day before),
     # evt_9 twice. New rows 3, distinct new keys 2 (evt_1, evt_9), of which 1
@@ -254,9 +254,12 @@ def test_duplicate_keys_are_counted_among_the_rows_a_delivery_brings(landing_cop
     (folder / "b.csv").write_text(header + rows[0] + evt_9 + evt_9, encoding="utf-8")
     load_landing(landing_copy, warehouse, loaded_at=LOADED_AT + dt.timedelta(days=1))
     with duckdb.connect(str(warehouse), read_only=True) as connection:
-        stats = read_frames(connection, suite)["table_stats"].iloc[0]
+        frames = read_frames(connection, suite)
+    stats = frames["table_stats"].iloc[0]
     assert (stats["row_count"], stats["new_row_count"], stats["duplicate_key_rows"]) == (8, 3, 2)
     assert stats["duplicate_key_rate"] == pytest.approx(2 / 3)
+    # The per-row expectations see the day's 3 rows, not the 8 landed so far.
+    assert sorted(frames["rows"]["event_id"]) == ["evt_1", "evt_9", "evt_9"]
 
 
 # --- malformed suite files -----------------------------------------------

@@ -4,7 +4,8 @@ GX's SQL datasource does not work on DuckDB (see the stack notes), so every
 expectation runs on a pandas dataframe, and DuckDB keeps the frames small:
 
 - `rows`: a mart is read whole (marts are small); a landing table is read as
-  a random sample of `sample_rows` rows (product/events has ~50 M rows at
+  a random sample of `sample_rows` of the rows this load landed (a new
+  delivery, or every row on a first load; product/events has ~50 M rows at
   size L), its text cleaned as staging cleans it (trimmed, blank = null). A
   column named `name::type` in an expectation is that column cast with
   try_cast, so a value that does not parse is null there.
@@ -185,8 +186,13 @@ def rows_sql(connection: duckdb.DuckDBPyConnection, suite: Suite) -> str:
         f'try_cast({_clean(column)} as {column_type}) as "{label}"'
         for label, (column, column_type) in typed_columns(suite.expectations).items()
     ]
+    # The rows this load landed ($name is the landing table): a daily
+    # delivery is judged on its own rows, not diluted by the history (and
+    # sampling one day of events at L takes 0.2 s instead of 4 s).
     return (
-        f"select {', '.join(selected)} from {suite.table} "
+        f"select {', '.join(selected)} from ("
+        f"select * from {suite.table} where _loaded_at = "
+        "(select loaded_at from raw._landing_loads where source_table = $name)) "
         f"using sample reservoir({int(suite.sample_rows)} rows) repeatable ({SAMPLE_SEED})"
     )
 
@@ -206,7 +212,11 @@ def read_frames(connection: duckdb.DuckDBPyConnection, suite: Suite) -> dict[str
     needed = {expectation.frame for expectation in suite.expectations}
     frames = {}
     for frame in sorted(needed):
-        if frame == "rows":
+        if frame == "rows" and suite.is_landing:
+            frames[frame] = connection.execute(
+                rows_sql(connection, suite), {"name": suite.landing_name}
+            ).df()
+        elif frame == "rows":
             frames[frame] = connection.execute(rows_sql(connection, suite)).df()
         elif frame == "table_stats":
             frames[frame] = connection.execute(

@@ -107,12 +107,21 @@
 
     )
 
+    {#- Two selects, not one with an `or`: each filter then reaches the
+        scan of the landing table (the new rows sit in its last row groups),
+        where an `or` read every column of every landed row first. #}
     select landed.*
     from {{ source_relation }} as landed
     where landed._loaded_at > (select max(_loaded_at) from {{ this }})
-        or (landed._source_file, landed._landing_row_number) in (
-            select (_source_file, _landing_row_number) from rows_of_touched_keys
-        )
+
+    union all
+
+    select landed.*
+    from {{ source_relation }} as landed
+    semi join rows_of_touched_keys
+        on landed._source_file = rows_of_touched_keys._source_file
+        and landed._landing_row_number = rows_of_touched_keys._landing_row_number
+    where landed._loaded_at <= (select max(_loaded_at) from {{ this }})
 )
 {% endmacro %}
 

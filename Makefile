@@ -53,8 +53,9 @@ ui: setup ## the Dagster UI on 127.0.0.1 (port UI_PORT, else 3000) with the proj
 	mkdir -p $(DAGSTER_HOME) && cp -n orchestration/dagster.yaml $(DAGSTER_HOME)/
 	$(BIN)/dagster dev -m b2b_ops.definitions -h 127.0.0.1 $(if $(UI_PORT),-p $(UI_PORT))
 
-benchmark: setup ## time generate + load + build at SIZE (prints figures)
-	$(BIN)/python -m b2b_ops.dev.benchmark $(if $(SIZE),--size $(SIZE))
+# BENCHMARK_ARGS="--workdir DIR [--skip-generate]" keeps (and reuses) the data.
+benchmark: setup ## the floor, a full and a daily refresh at SIZE, the daily one at S: times, memory, ratios
+	$(BIN)/python -m b2b_ops.dev.benchmark $(if $(SIZE),--size $(SIZE)) $(BENCHMARK_ARGS)
 
 clean: ## remove generated data, the warehouse, dbt's output and Superset's metadata
 	rm -rf data warehouse target logs .dagster .superset

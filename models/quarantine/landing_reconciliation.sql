@@ -1,7 +1,7 @@
 {#- For every landing table: rows landed = rows staged + rows quarantined.
-    A base model has exactly one row per landed record (its
-    _landing_row_number is tested unique), so its row count is the landed
-    count; duplicate_key rows are the duplicates resolved by the first-wins
+    A base model has exactly one row per landed record (its _source_file
+    and _landing_row_number are tested unique together), so its row count
+    is the landed count; duplicate_key rows are the duplicates resolved by the first-wins
     rule and are counted among the quarantined. -#}
 
 with

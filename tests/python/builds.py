@@ -150,7 +150,8 @@ DELIVERIES_DIRTY_RATE = 0.02
 def deliveries_job(root: Path) -> Job:
     """The XS demo as daily event deliveries: the history built, then each
     held-back day delivered and refreshed incrementally, with the cases of
-    tests/python/delivery_edits.py: with the first day, the CRM export loses
+    tests/python/delivery_edits.py: billing/invoices is a folder of two
+    delivery files from the start; with the first day, the CRM export loses
     an account (its events become orphans); with the second, it comes back
     and an earlier events file is redelivered without a row a later file
     repeats. Last, a copy of that warehouse (its ledger: the same delivery
@@ -180,6 +181,7 @@ def deliveries_job(root: Path) -> Job:
     full = build_step(landing, DEMO_AS_OF, paths["full"])
     steps = [
         generate,
+        edit("split-invoices"),
         Step(["mkdir", "-p", str(paths["incremental"].parent)], cli_environment()),
         build,
         deliver,

@@ -6,6 +6,9 @@
         folder: its events become orphans (the export is kept beside the landing folder)
     python tests/python/delivery_edits.py restore-account LANDING
         the account comes back: its events are staged again
+    python tests/python/delivery_edits.py split-invoices LANDING
+        billing/invoices.csv becomes a delivery folder of two files, each
+        half of the rows (row numbers restart in the second file)
     python tests/python/delivery_edits.py redeliver LANDING
         the first events file with a row whose event_id comes again in a
         later file is delivered again without that row: the later copy, a
@@ -55,6 +58,18 @@ def restore_account(landing: Path) -> str:
     return f"restored {accounts}"
 
 
+def split_invoices(landing: Path) -> str:
+    single = landing / "billing" / "invoices.csv"
+    [header, *rows] = read_rows(single)
+    folder = landing / "billing" / "invoices"
+    folder.mkdir()
+    middle = len(rows) // 2
+    write_rows(folder / "part-1.csv", [header, *rows[:middle]])
+    write_rows(folder / "part-2.csv", [header, *rows[middle:]])
+    single.unlink()
+    return f"split {single} into {folder}/part-1.csv and part-2.csv"
+
+
 def redeliver(landing: Path) -> str:
     files = event_files(landing)
     contents = [read_rows(path) for path in files]
@@ -69,7 +84,11 @@ def redeliver(landing: Path) -> str:
 
 if __name__ == "__main__":
     command, landing = sys.argv[1], Path(sys.argv[2])
-    edit = {"drop-account": drop_account, "restore-account": restore_account}.get(
-        command, redeliver
-    )
+    edits = {
+        "drop-account": drop_account,
+        "restore-account": restore_account,
+        "split-invoices": split_invoices,
+        "redeliver": redeliver,
+    }
+    edit = edits[command]
     print(edit(landing))

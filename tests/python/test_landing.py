@@ -138,3 +138,62 @@ def test_ragged_and_multiline_records_still_land(landing_copy, tmp_path):
     load_landing(landing_copy, tmp_path / "w.duckdb", loaded_at=LOADED_AT)
     # 2 original rows + 3 appended records, none skipped.
     assert query(tmp_path / "w.duckdb", "select count(*) from raw.marketing__spend") == [(5,)]
+
+
+def events_as_parquet_deliveries(landing: Path) -> list[Path]:
+    """product/events.csv as a folder of three Parquet delivery files: the
+    first two with the same header (landed in one statement), the third
+    with its columns in another order (landed on its own)."""
+    events = landing / "product" / "events.csv"
+    folder = landing / "product" / "events"
+    folder.mkdir()
+    files = [folder / f"2025-06-0{day}.parquet" for day in (1, 2, 3)]
+    with duckdb.connect() as connection:
+        connection.execute(
+            f"create table events as select *, row_number() over () as line "
+            f"from read_csv('{events}', all_varchar = true)"
+        )
+        [(rows,)] = connection.execute("select count(*) from events").fetchall()
+        bounds = [0, rows // 3, 2 * rows // 3, rows]
+        for index, path in enumerate(files):
+            columns = (
+                "* exclude (line)" if index < 2 else "occurred_at, * exclude (line, occurred_at)"
+            )
+            connection.execute(
+                f"copy (select {columns} from events where line > {bounds[index]} "
+                f"and line <= {bounds[index + 1]} order by line) to '{path}' (format parquet)"
+            )
+    events.unlink()
+    return files
+
+
+def test_parquet_delivery_files_land_each_numbered_from_one(landing_copy, tmp_path):
+    csv_warehouse, parquet_warehouse = tmp_path / "csv.duckdb", tmp_path / "parquet.duckdb"
+    load_landing(landing_copy, csv_warehouse, loaded_at=LOADED_AT)
+    files = events_as_parquet_deliveries(landing_copy)
+    load_landing(landing_copy, parquet_warehouse, loaded_at=LOADED_AT)
+    per_file = query(
+        parquet_warehouse,
+        "select _source_file, count(*), min(_landing_row_number), max(_landing_row_number), "
+        "count(distinct _delivery_id) from raw.product__events group by all order by 1",
+    )
+    assert [row[0] for row in per_file] == [str(path) for path in files]
+    assert all(rows == last and first == 1 and ids == 1 for _, rows, first, last, ids in per_file)
+    # The same rows as the one CSV file, in the same order.
+    columns = "event_id, account_id, user_id, event_type, feature, occurred_at, duration_seconds"
+    order = "order by _delivery_order, _landing_row_number"
+    assert query(parquet_warehouse, f"select {columns} from raw.product__events {order}") == query(
+        csv_warehouse, f"select {columns} from raw.product__events {order}"
+    )
+
+
+def test_a_broken_parquet_delivery_file_is_named(landing_copy, tmp_path):
+    files = events_as_parquet_deliveries(landing_copy)
+    # Its footer (the header the checks read) intact, its data pages not.
+    content = bytearray(files[1].read_bytes())
+    content[4:200] = b"\xff" * 196
+    files[1].write_bytes(bytes(content))
+    with pytest.raises(StructuralBreakError) as error:
+        load_landing(landing_copy, tmp_path / "w.duckdb", loaded_at=LOADED_AT)
+    assert str(files[1]) in str(error.value)
+    assert str(files[0]) not in str(error.value)

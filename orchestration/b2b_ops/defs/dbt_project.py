@@ -3,6 +3,7 @@ grouped by their folder, and the marts (every model in schema `marts`)."""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import subprocess
 from pathlib import Path
@@ -62,6 +63,20 @@ def is_stale(project: DbtProject) -> bool:
     return any(path.stat().st_mtime > parsed_at for path in inputs if path.exists())
 
 
+def load_manifest(project: DbtProject) -> dict[str, Any]:
+    """The manifest, parsed first when stale. Processes that load the
+    definitions at the same moment (parallel builds in the tests, a run
+    worker beside the UI) take turns: two parses writing one manifest.json
+    at once left it corrupt, and every later load failed on its JSON."""
+    target = Path(project.project_dir) / project.target_path
+    target.mkdir(parents=True, exist_ok=True)
+    with (target / ".parse.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if is_stale(project):
+            parse(project)
+        return json.loads(project.manifest_path.read_text())
+
+
 # Dagster's manifest and its runs' artifacts live in target/dagster/, apart
 # from what dbt run by hand (or make conventions) writes into target/, so one
 # never reads the other's half-written files.
@@ -74,9 +89,7 @@ DBT_PROJECT = DbtProject(
 # definitions", and an unchanged project costs nothing. (dagster-dbt's
 # prepare_if_dev() parses at every load under `dagster dev`: about 40 s of
 # every `make ui` start and every run launched from the UI on 2 cores.)
-if is_stale(DBT_PROJECT):
-    parse(DBT_PROJECT)
-MANIFEST: dict[str, Any] = json.loads(DBT_PROJECT.manifest_path.read_text())
+MANIFEST: dict[str, Any] = load_manifest(DBT_PROJECT)
 
 
 class FolderGroups(DagsterDbtTranslator):

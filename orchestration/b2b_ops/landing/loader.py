@@ -321,7 +321,65 @@ def insert_file(
             [delivery.delivery_id, delivery.delivery_order, str(file.path), delivery.loaded_at],
         )
     except duckdb.Error as error:
-        raise LandingReadError(file.path, spec, error) from error
+        raise LandingReadError((file.path,), spec, error) from error
+
+
+def insert_parquet_files(
+    connection: duckdb.DuckDBPyConnection,
+    spec: TableSpec,
+    files: list[tuple[LandingFile, Delivery]],
+) -> None:
+    """Parquet delivery files with the same header, in one statement: DuckDB
+    reads the files in parallel, where one statement per file reads a small
+    daily file on one thread (730 daily files of events at size L)."""
+    header = files[0][0].header
+    paths = "[" + ", ".join(quote_text(str(file.path)) for file, _ in files) + "]"
+    deliveries = ", ".join("(?, ?, ?, ?)" for _ in files)
+    parameters = [
+        value
+        for file, delivery in files
+        for value in (
+            str(file.path),
+            delivery.delivery_id,
+            delivery.delivery_order,
+            delivery.loaded_at,
+        )
+    ]
+    try:
+        connection.execute(
+            f"insert into {RAW_SCHEMA}.{spec.raw_table} "
+            "select deliveries.delivery_id, deliveries.delivery_order, "
+            "landed.file_row_number + 1, deliveries.source_file, deliveries.loaded_at, "
+            f"{select_landed_columns(header, spec)} "
+            f"from read_parquet({paths}, file_row_number = true, filename = true) as landed "
+            f"inner join (values {deliveries}) "
+            "as deliveries (source_file, delivery_id, delivery_order, loaded_at) "
+            "on landed.filename = deliveries.source_file",
+            parameters,
+        )
+    except duckdb.Error as error:
+        raise LandingReadError(tuple(file.path for file, _ in files), spec, error) from error
+
+
+def insert_files(
+    connection: duckdb.DuckDBPyConnection,
+    spec: TableSpec,
+    landing: list[tuple[LandingFile, Delivery]],
+    one_by_one: set[Path],
+) -> None:
+    """Land files into raw: Parquet files with the same header together, every
+    other file (CSV, and any file in `one_by_one`) on its own."""
+    together: dict[tuple[str, ...], list[tuple[LandingFile, Delivery]]] = {}
+    for file, delivery in landing:
+        if file.path.suffix == ".parquet" and file.path not in one_by_one:
+            together.setdefault(file.header, []).append((file, delivery))
+        else:
+            insert_file(connection, spec, file, delivery, parallel=file.path not in one_by_one)
+    for files in together.values():
+        if len(files) == 1:
+            insert_file(connection, spec, *files[0], parallel=True)
+        else:
+            insert_parquet_files(connection, spec, files)
 
 
 def landed_counts(
@@ -377,7 +435,10 @@ def record_deliveries(
 
 
 def land_table(
-    connection: duckdb.DuckDBPyConnection, work: TableWork, serial: set[Path], full_refresh: bool
+    connection: duckdb.DuckDBPyConnection,
+    work: TableWork,
+    one_by_one: set[Path],
+    full_refresh: bool,
 ) -> LoadResult:
     """Apply one table's work inside the load's transaction."""
     spec = work.plan.spec
@@ -387,8 +448,7 @@ def land_table(
     if full_refresh:
         create_raw_table(connection, spec, replace=True)
     landing = sorted(work.again + work.new, key=lambda item: item[0].path.name)
-    for file, delivery in landing:
-        insert_file(connection, spec, file, delivery, parallel=file.path not in serial)
+    insert_files(connection, spec, landing, one_by_one)
     counts = landed_counts(connection, spec, [delivery for _, delivery in landing])
     record_deliveries(connection, work, counts)
     rows_current = connection.execute(
@@ -406,11 +466,11 @@ def land_table(
 
 
 class LandingReadError(Exception):
-    """A file failed to read inside the load's transaction."""
+    """A file, or one of files read together, failed to read inside the load's transaction."""
 
-    def __init__(self, path: Path, spec: TableSpec, error: duckdb.Error) -> None:
+    def __init__(self, paths: tuple[Path, ...], spec: TableSpec, error: duckdb.Error) -> None:
         super().__init__(str(error))
-        self.path, self.spec, self.error = path, spec, error
+        self.paths, self.spec, self.error = paths, spec, error
 
 
 LOADS_COLUMNS = (
@@ -470,7 +530,8 @@ def load_landing(
     plan = check_landing(landing_dir, project_dir)
     loaded_at = (loaded_at or dt.datetime.now(dt.UTC)).replace(tzinfo=None)
     warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-    serial: set[Path] = set()
+    # Files to read on their own (and a CSV file serially), after a failed read.
+    one_by_one: set[Path] = set()
     with connect(warehouse_path, duckdb_config) as connection:
         connection.execute(f"create schema if not exists {RAW_SCHEMA}")
         connection.execute(LEDGER_DDL)
@@ -492,21 +553,29 @@ def load_landing(
             try:
                 for table in work:
                     create_raw_table(connection, table.plan.spec)
-                results = [land_table(connection, table, serial, full_refresh) for table in work]
+                results = [
+                    land_table(connection, table, one_by_one, full_refresh) for table in work
+                ]
                 _record_loads(connection, results, loaded_at)
                 connection.execute("commit")
                 return results
             except LandingReadError as failure:
                 connection.execute("rollback")
-                # DuckDB's parallel CSV reader cannot pad a short record in a
-                # file that also has newlines inside quotes; the serial reader
-                # can. A failed statement ends the transaction, so the load
-                # starts again with that file read serially.
-                if "parallel=false" in str(failure.error) and failure.path not in serial:
-                    serial.add(failure.path)
+                # A failed statement ends the transaction, so the load starts
+                # again: with files read together read one by one, so the
+                # error names the file; and with a CSV file read serially when
+                # DuckDB's parallel CSV reader could not pad a short record in
+                # a file that also has newlines inside quotes (the serial
+                # reader can).
+                [path, *others] = failure.paths
+                if others:
+                    one_by_one.update(failure.paths)
+                    continue
+                if "parallel=false" in str(failure.error) and path not in one_by_one:
+                    one_by_one.add(path)
                     continue
                 raise StructuralBreakError(
-                    f"{failure.path} could not be read as {failure.spec.name} ({failure.error}). "
+                    f"{path} could not be read as {failure.spec.name} ({failure.error}). "
                     "Check that it is a UTF-8, comma-delimited CSV with RFC 4180 quoting."
                 ) from failure.error
             except BaseException:

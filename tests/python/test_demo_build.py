@@ -39,10 +39,7 @@ def test_landed_equals_staged_plus_quarantined_for_every_table(demo_build):
     assert len(rows) == 14
     for source_table, landed, staged, quarantined in rows:
         assert landed == staged + quarantined, source_table
-        # The generator does not write cs/activities yet (issue 17, step 2):
-        # the demo is also the "absent file" case until it does.
-        if source_table != "cs/activities":
-            assert landed > 0, f"{source_table} landed nothing"
+        assert landed > 0, f"{source_table} landed nothing"
 
 
 def test_landed_counts_match_the_files(demo_build):

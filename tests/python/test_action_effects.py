@@ -13,6 +13,7 @@ import csv
 from pathlib import Path
 
 import pytest
+
 from conftest import query
 
 # Warnings that honestly say "cannot tell at this size"; any other one would

@@ -10,10 +10,13 @@ The planted ratios are read from the ground truth, not written here."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 
+import duckdb
 import pytest
 
+from b2b_ops.summary import outcomes
 from conftest import query
 
 # Warnings that honestly say "cannot tell at this size"; any other one would
@@ -95,3 +98,26 @@ def test_high_value_actions_say_they_cannot_tell_at_size_s(effects):
     for kind in ("checkin", "executive_review"):
         found = estimate(warehouse, "csm_checkin_due", kind, 90)
         assert found["warning"] in TOO_LITTLE_DATA, (kind, found)
+
+
+def test_summary_prints_follow_through_and_each_effect_beside_the_planted_one(effects):
+    warehouse, truth = effects
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        text = "\n".join(outcomes.lines(connection, dt.date(2026, 6, 30), truth))
+    assert "Worklist follow-through" in text
+    assert "on time" in text and "not acted" in text
+    for effect in planted_effects(truth):
+        [line] = [
+            line
+            for line in text.splitlines()
+            if line.split()[:2] == [effect["activity_kind"], effect["answers_work_item"]]
+        ]
+        assert line.endswith(f"planted OR {float(effect['planted_odds_ratio']):.2f}"), line
+
+
+def test_summary_says_when_no_activity_landed():
+    with duckdb.connect(":memory:") as connection:
+        connection.execute("create schema marts")
+        connection.execute("create table marts.mart_action_effectiveness (work_item varchar)")
+        lines = outcomes.lines(connection, dt.date(2026, 6, 30), None)
+    assert lines == ["CS activities: none landed; follow-through and action effects not measured"]

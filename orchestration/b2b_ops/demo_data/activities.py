@@ -104,10 +104,7 @@ def owners_at(versions: pa.Table, account_row: np.ndarray, seconds: np.ndarray) 
     history = pd.DataFrame(
         {
             "row": pd.Series(versions["account_id"].to_pylist()).str[4:].astype(np.int64) - 1,
-            "updated": pd.to_datetime(pd.Series(versions["updated_at"].to_pylist()))
-            .astype("int64")
-            .to_numpy()
-            // 10**9,
+            "updated": _epoch_seconds(versions["updated_at"].to_pylist()),
             "owner": pd.Series(versions["csm_owner_id"].to_pylist()).fillna(""),
         }
     ).sort_values("updated")
@@ -116,6 +113,13 @@ def owners_at(versions: pa.Table, account_row: np.ndarray, seconds: np.ndarray) 
     ).sort_values("updated")
     found = pd.merge_asof(asked, history, on="updated", by="row", direction="backward")
     return found.sort_values("order")["owner"].fillna("").to_numpy(dtype=object)
+
+
+def _epoch_seconds(timestamps: list[str]) -> np.ndarray:
+    """Seconds since the epoch of `YYYY-MM-DDTHH:MM:SSZ` texts, whatever
+    resolution pandas parses them to."""
+    parsed = pd.to_datetime(pd.Series(timestamps), utc=True, format="ISO8601")
+    return ((parsed - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(seconds=1)).to_numpy(np.int64)
 
 
 def activities_table(

@@ -50,12 +50,7 @@ activities as (
 
 horizons as (
 
-    {% for horizon_days in var('action_effect_horizons_days') -%}
-    select cast({{ horizon_days }} as integer) as horizon_days
-    {%- if not loop.last %}
-    union all
-    {% endif -%}
-    {%- endfor %}
+    {{ integer_rows(var('action_effect_horizons_days'), 'horizon_days') }}
 
 ),
 

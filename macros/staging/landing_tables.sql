@@ -14,5 +14,6 @@
         ('marketing', 'campaigns'),
         ('marketing', 'spend'),
         ('marketing', 'email_sends'),
+        ('cs', 'activities'),
     ]) }}
 {% endmacro %}

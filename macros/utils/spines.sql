@@ -30,3 +30,15 @@
 {% macro month_end(month_start_expression) -%}
     cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, month_start_expression)) }} as date)
 {%- endmacro %}
+
+
+{#- One row per value of a list var (such as a list of horizons in days),
+    as an integer column: a select to use as a CTE's body. -#}
+{% macro integer_rows(values, column_name) -%}
+    {%- for value in values %}
+    select cast({{ value }} as integer) as {{ column_name }}
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+{%- endmacro %}

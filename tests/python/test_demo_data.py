@@ -19,10 +19,12 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+import yaml
 
-from b2b_ops.demo_data import generate, generator
-from b2b_ops.demo_data.config import UNITS_PER_USD
+from b2b_ops.demo_data import activities, generate, generator
+from b2b_ops.demo_data.config import ACTIVITY_BY_CSM, PLANTED, UNITS_PER_USD
 from b2b_ops.landing import read_table_specs
+from b2b_ops.settings import PROJECT_DIR
 
 AS_OF = dt.date(2026, 11, 24)
 AS_OF_TS = pd.Timestamp("2026-11-24", tz="UTC")
@@ -57,6 +59,7 @@ FOREIGN_KEYS: list[tuple[str, str, str]] = [
     ("marketing/email_sends", "campaign_id", "marketing/campaigns"),
     ("marketing/email_sends", "lead_id", "crm/leads"),
     ("marketing/email_sends", "contact_id", "crm/contacts"),
+    ("cs/activities", "account_id", "crm/accounts"),
 ]
 # Dirty-mode table specs from the brief: recorded-at column, number column
 # with its valid range, currency column, first foreign key.
@@ -107,6 +110,7 @@ DIRTY_SPECS: dict[str, dict[str, object]] = {
         "fk": ("campaign_id", "marketing/campaigns"),
     },
     "marketing/email_sends": {"recorded": "sent_at", "fk": ("campaign_id", "marketing/campaigns")},
+    "cs/activities": {"recorded": "performed_at", "fk": ("account_id", "crm/accounts")},
 }
 CURRENCIES = {"USD", "EUR", "GBP", "JPY", "CAD", "AUD"}
 CORE_FEATURES = {"dashboard", "report_builder", "data_import", "workflow_automation", "alerts"}
@@ -554,3 +558,54 @@ def test_arr_tiers_have_the_specified_shares(s_root: Path) -> None:
     # the bands are the brief's (10-15 %, 20-30 %) widened by about 2 sigma.
     assert 0.08 <= (arr > 100_000).mean() <= 0.17
     assert 0.17 <= ((arr >= 50_000) & (arr <= 100_000)).mean() <= 0.33
+
+
+# ---------------------------------------------------------------- CS activities
+
+
+def test_activity_day_counts_equal_the_dbt_defaults() -> None:
+    # The generator dates activities in the windows the marts use; a changed
+    # dbt default would move the windows away from the demo's activities.
+    dbt_vars = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"]
+    assert PLANTED.activity_cycle_interval_days == dbt_vars["csm_checkin_interval_days"]
+    assert PLANTED.activity_cycle_interval_days == dbt_vars["usage_report_interval_days"]
+    assert PLANTED.activity_worklist_window_days == dbt_vars["worklist_window_days"]
+    assert PLANTED.activity_action_window_days == dbt_vars["action_window_days"]
+    assert PLANTED.activity_effect_horizon_days in dbt_vars["action_effect_horizons_days"]
+
+
+def test_activities_leave_every_other_table_byte_identical(xs: Path, tmp_path: Path) -> None:
+    # Activities are drawn last from their own stream: with none written,
+    # the other thirteen files are the same bytes.
+    def no_activities(*args, **kwargs):
+        return real(*args, **kwargs).slice(0, 0)
+
+    real = activities.activities_table
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(activities, "activities_table", no_activities)
+        without = _generate(tmp_path)
+    assert len(read(without, "cs/activities")) == 0
+    for table in CONTRACT:
+        if table != "cs/activities":
+            path = Path("landing") / f"{table}.csv"
+            assert (xs / path).read_bytes() == (without / path).read_bytes(), table
+
+
+def test_activities_are_by_the_owner_of_the_day_or_automated(xs: Path) -> None:
+    done = read(xs, "cs/activities")
+    versions = read(xs, "crm/accounts")
+    versions = versions.assign(updated=stamp(versions["updated_at"])).sort_values("updated")
+    done = done.assign(performed=stamp(done["performed_at"])).sort_values("performed")
+    owners = pd.merge_asof(
+        done,
+        versions[["account_id", "updated", "csm_owner_id"]],
+        left_on="performed",
+        right_on="updated",
+        by="account_id",
+    )
+    by_csm = owners["activity_kind"].isin(ACTIVITY_BY_CSM)
+    assert (owners.loc[~by_csm, "performed_by"] == "").all()
+    assert (owners.loc[by_csm, "performed_by"] != "").all()
+    owned = by_csm & (owners["csm_owner_id"].fillna("") != "")
+    assert owned.any()
+    assert (owners.loc[owned, "performed_by"] == owners.loc[owned, "csm_owner_id"]).all()

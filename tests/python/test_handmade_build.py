@@ -109,7 +109,7 @@ def test_pii_does_not_reach_staging_or_marts(handmade_build):
         handmade_build["warehouse"],
         "select table_schema, table_name, column_name from information_schema.columns "
         "where table_schema in ('staging', 'intermediate', 'marts') "
-        "and column_name in ('full_name', 'email', 'phone') "
+        "and column_name in ('full_name', 'email', 'phone', 'notes') "
         "and table_name not like 'base_%'",
     )
     assert columns == []

@@ -66,8 +66,8 @@ def test_scorecard_has_months_the_latest_quarter_and_year(demo_build):
     by_kind = {kind: (first, last, kpis) for kind, first, last, kpis in rows}
     # As of 2026-06-30 the latest complete quarter is Q2 2026 and its year
     # the four quarters from 2025-07; June is the last complete month.
-    assert by_kind["quarter"] == (dt.date(2026, 4, 1), dt.date(2026, 4, 1), 9)
-    assert by_kind["year"] == (dt.date(2025, 7, 1), dt.date(2025, 7, 1), 9)
+    assert by_kind["quarter"] == (dt.date(2026, 4, 1), dt.date(2026, 4, 1), 10)
+    assert by_kind["year"] == (dt.date(2025, 7, 1), dt.date(2025, 7, 1), 10)
     assert by_kind["month"][1] == dt.date(2026, 6, 1)
 
 

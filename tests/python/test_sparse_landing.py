@@ -1,6 +1,6 @@
 """Sparse landing folders. The contract lets a company lack any file (an
 absent file is read as an empty table), so a folder holding only some of
-the 13 tables must build every mart, empty where there is no input, and
+the 14 tables must build every mart, empty where there is no input, and
 publish. Two folders are built here from the hand-made fixture's files
 (tests/fixtures/landing_handmade, as of 2025-06-30): only crm/accounts and
 billing/invoices (a company that exports just its CRM and billing), and
@@ -53,7 +53,7 @@ def published_marts(published: Path) -> set[str]:
 def test_accounts_and_invoices_only_build_every_mart_and_publish(tmp_path):
     landing = sparse_landing(tmp_path, ["crm/accounts", "billing/invoices"])
     result = refresh(landing, HANDMADE_AS_OF, tmp_path / "w.duckdb")
-    assert "11 files absent, read as empty" in result.stderr
+    assert "12 files absent, read as empty" in result.stderr
     published = tmp_path / "published" / "b2b_ops.duckdb"
     assert published_marts(published) == mart_names()
 
@@ -100,7 +100,7 @@ def test_accounts_only_build_every_mart_and_publish(tmp_path):
     landing = sparse_landing(tmp_path, ["crm/accounts"])
     result = refresh(landing, HANDMADE_AS_OF, tmp_path / "w.duckdb")
     assert "no customer to cluster" in result.stderr
-    assert "12 files absent, read as empty" in result.stderr
+    assert "13 files absent, read as empty" in result.stderr
     assert "Account segments: none (no customer to cluster)" in result.stdout
     published = tmp_path / "published" / "b2b_ops.duckdb"
     assert published_marts(published) == mart_names()

@@ -39,7 +39,12 @@
                                    movements of accounts high value at the
                                    month's start / accounts high value and
                                    paying at the month's start, summed over
-                                   the last ltv_churn_window_months months -#}
+                                   the last ltv_churn_window_months months
+      worklist_items_decided,      mart_worklist_follow_through by month of
+      worklist_items_on_time       due_on, day-precise items only (a health
+                                   item known only to the week could look
+                                   late or early by 6 days): items on_time,
+                                   late or not_acted, and those on_time -#}
 
 {%- set ltv_window_months = var('ltv_churn_window_months') -%}
 {%- set upsell_window_months = var('high_value_upsell_window_months') -%}
@@ -76,6 +81,12 @@ unit_economics as (
 
 ),
 
+worklist_follow_through as (
+
+    select * from {{ ref('mart_worklist_follow_through') }}
+
+),
+
 mrr_movements as (
 
     select * from {{ ref('fct_mrr_movements') }}
@@ -109,6 +120,19 @@ visible_months as (
     select month
     from months
     where month <= {{ month_start(as_of_date()) }}
+
+),
+
+follow_through_months as (
+
+    select
+        {{ month_start('due_on') }} as month,
+        sum(case when follow_through_status in ('on_time', 'late', 'not_acted') then 1 else 0 end)
+            as worklist_items_decided,
+        sum(case when follow_through_status = 'on_time' then 1 else 0 end) as worklist_items_on_time
+    from worklist_follow_through
+    where appeared_on_precision = 'day'
+    group by {{ month_start('due_on') }}
 
 ),
 
@@ -284,7 +308,9 @@ final as (
         cast(coalesce(high_value_ltv_windows.high_value_ltv_window_churned_accounts, 0) as integer)
             as high_value_ltv_window_churned_accounts,
         cast(coalesce(high_value_ltv_windows.high_value_ltv_window_accounts_at_start, 0) as integer)
-            as high_value_ltv_window_accounts_at_start
+            as high_value_ltv_window_accounts_at_start,
+        cast(coalesce(follow_through_months.worklist_items_decided, 0) as integer) as worklist_items_decided,
+        cast(coalesce(follow_through_months.worklist_items_on_time, 0) as integer) as worklist_items_on_time
     from visible_months
     left join churn_rates on visible_months.month = churn_rates.month
     left join satisfaction_months on visible_months.month = satisfaction_months.month
@@ -294,6 +320,7 @@ final as (
     left join upsell_rates on visible_months.month = upsell_rates.month
     left join high_value_months on visible_months.month = high_value_months.month
     left join high_value_ltv_windows on visible_months.month = high_value_ltv_windows.month
+    left join follow_through_months on visible_months.month = follow_through_months.month
 
 )
 

@@ -38,7 +38,12 @@
                               accounts at the months' starts over
                               ltv_churn_window_months, both at the tier the
                               account had at the month's start); null with
-                              no churn -#}
+                              no churn
+      worklist_on_time_rate   worklist items acted on by their due date /
+                              items decided (on time, late or not acted),
+                              day-precise items by month of due date, pooled;
+                              null when none was decided (no activity
+                              recorded) -#}
 
 {%- set kpis = [
     ('annual_retention_rate',
@@ -66,6 +71,8 @@
         ~ " * " ~ var('ltv_gross_margin')
         ~ " / nullif(cast(high_value_ltv_window_churned_accounts as double)"
         ~ " / nullif(high_value_ltv_window_accounts_at_start, 0), 0) end)"),
+    ('worklist_on_time_rate',
+        "cast(sum(worklist_items_on_time) as double) / nullif(sum(worklist_items_decided), 0)"),
 ] -%}
 
 with kpi_months as (

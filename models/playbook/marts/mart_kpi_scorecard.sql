@@ -46,6 +46,11 @@
                               month's start, pooled over the
                               ltv_churn_window_months months ending with it);
                               null with no churn
+      worklist_on_time_rate   rate; worklist items acted on by their due
+                              date / items decided (on time, late or not
+                              acted), by month of due date, day-precise
+                              items only, pooled; null when no CS activity
+                              is recorded
     Trend: previous_value is the same KPI of the previous period of the same
     kind (month before, quarter before, the four quarters before);
     change_value = actual - previous; change_rate = actual / previous - 1
@@ -77,6 +82,7 @@
     ('cac', 'currency', 'period_start', period_end, none),
     ('high_value_ltv', 'currency',
         trailing_start.format(var('ltv_churn_window_months')), period_end, none),
+    ('worklist_on_time_rate', 'rate', 'period_start', period_end, none),
 ] -%}
 
 with kpi_periods as (

@@ -1,4 +1,4 @@
-"""The 13 landing tables as assets: every file checked, then the new and
+"""The 14 landing tables as assets: every file checked, then the new and
 changed ones landed into `raw` (every file on a full refresh), with the
 ledger of landed files."""
 

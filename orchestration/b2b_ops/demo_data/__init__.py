@@ -1,6 +1,6 @@
 """Deterministic synthetic landing data for a B2B SaaS company, with planted ground truth.
 
-`generate(...)` writes the 13 landing tables of the data contract and the
+`generate(...)` writes the 14 landing tables of the data contract and the
 ground-truth files; `python -m b2b_ops.demo_data --help` is the command line.
 """
 

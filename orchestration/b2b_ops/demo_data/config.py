@@ -267,6 +267,16 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "clicked_at",
         "converted_at",
     ),
+    "cs/activities": (
+        "activity_id",
+        "account_id",
+        "activity_kind",
+        "performed_at",
+        "performed_by",
+        "channel",
+        "worklist_item_id",
+        "notes",
+    ),
 }
 
 # Id prefix and zero-padded width per table with a single-column key.
@@ -283,6 +293,7 @@ ID_FORMAT: dict[str, tuple[str, int]] = {
     "survey/nps_responses": ("nps", 7),
     "marketing/campaigns": ("cmp", 4),
     "marketing/email_sends": ("snd", 8),
+    "cs/activities": ("act", 7),
 }
 
 EXPERIMENT_ID = "exp_case_study_vs_promo"
@@ -340,6 +351,16 @@ class Planted:
     experiment_control_conversion: float = 0.10
     experiment_treatment_conversion: float = 0.115
     experiment_sends_per_lead: int = 3
+    # CS activities (issue 17), drawn last from the outcome the plan fixed.
+    # The day counts must equal the dbt defaults of the same name
+    # (csm_checkin_interval_days = usage_report_interval_days, worklist_window_days,
+    # action_window_days): the demo's activities then fall in the mart's windows.
+    activity_cycle_interval_days: int = 30
+    activity_worklist_window_days: int = 7
+    activity_action_window_days: int = 14
+    activity_effect_horizon_days: int = 90  # the planted odds ratios hold exactly here
+    activity_unprompted_share: float = 0.03  # other / escalation, per item, at random
+    activity_item_id_share: float = 0.60  # activities that name the item they answer
 
     @property
     def experiment_relative_lift(self) -> float:
@@ -352,3 +373,25 @@ class Planted:
 
 
 PLANTED = Planted()
+
+# The CS team's policy on every scorable worklist cycle item: one choice from
+# this menu, (share among items whose account does not churn, planted odds
+# ratio of churn within activity_effect_horizon_days for acted vs untouched
+# items, work item the generator guesses it answers). "none" is the untouched
+# share. usage_report is the action that does nothing (odds ratio 1).
+ACTIVITY_MENU: dict[str, tuple[float, float, str]] = {
+    "checkin": (0.15, 0.5, "csm_checkin_due"),
+    "executive_review": (0.10, 0.4, "csm_checkin_due"),
+    "usage_report": (0.20, 1.0, "usage_report_due"),
+    "training": (0.25, 0.3, "usage_report_due"),
+    "none": (0.30, 1.0, ""),
+}
+ACTIVITY_CHANNELS: dict[str, tuple[str, ...]] = {
+    "checkin": ("call", "meeting"),
+    "executive_review": ("meeting",),
+    "usage_report": ("email",),
+    "training": ("in_app",),
+    "escalation": ("call",),
+    "other": ("email", "call"),
+}
+ACTIVITY_BY_CSM = ("checkin", "executive_review", "escalation", "other")

@@ -133,6 +133,9 @@ SPECS: dict[str, DirtySpec] = {
     "marketing/email_sends": DirtySpec(
         "send_id", "sent_at", orphan=("campaign_id", "marketing/campaigns")
     ),
+    "cs/activities": DirtySpec(
+        "activity_id", "performed_at", orphan=("account_id", "crm/accounts")
+    ),
 }
 
 

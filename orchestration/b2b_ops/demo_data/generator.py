@@ -1,4 +1,4 @@
-"""generate(): build the plan, write the 13 landing tables and the ground truth."""
+"""generate(): build the plan, write the 14 landing tables and the ground truth."""
 
 from __future__ import annotations
 
@@ -8,7 +8,16 @@ from pathlib import Path
 
 import numpy as np
 
-from b2b_ops.demo_data import billing, crm, marketing, opportunities, product, support, survey
+from b2b_ops.demo_data import (
+    activities,
+    billing,
+    crm,
+    marketing,
+    opportunities,
+    product,
+    support,
+    survey,
+)
 from b2b_ops.demo_data.common import DAY, Timeline, child_rng
 from b2b_ops.demo_data.config import CHANNELS, EVENTS_PER_ACCOUNT, PLANTED, SIZES, TABLE_COLUMNS
 from b2b_ops.demo_data.deliveries import hold_back
@@ -132,6 +141,11 @@ def generate(
     )
     sink.write("marketing/email_sends", sends, started)
 
+    # Last, so that every table above is drawn exactly as without activities.
+    started = time.perf_counter()
+    cs_activities = activities.activities_table(seed, timeline, planted, accounts, versions, people)
+    sink.write("cs/activities", cs_activities, started)
+
     if hold_back_days:
         next_days_dir = Path(next_days_dir or landing_dir.parent / "next_days")
         for table in daily:
@@ -153,5 +167,5 @@ def generate(
     }
     # Defects listed in the contract's table order, whatever the writing order.
     defects = sorted(sink.defect_rows(), key=lambda row: list(TABLE_COLUMNS).index(row[0]))
-    write_truth(truth_dir, accounts, defects, parameters, manifest)
+    write_truth(truth_dir, accounts, defects, parameters, manifest, activities.effect_rows(planted))
     return manifest

@@ -40,10 +40,20 @@ ACCOUNT_COLUMNS = (
 )
 TRIAL_COLUMNS = ("trial_id", "account_id", "has_planted_signal", "converted", "converted_on")
 DEFECT_COLUMNS = ("table", "defect_kind", "rows_injected")
+# The planted effect of each activity kind on churn (b2b_ops.demo_data.activities).
+ACTIVITY_EFFECT_COLUMNS = (
+    "activity_kind",
+    "answers_work_item",
+    "planted_odds_ratio",
+    "horizon_days",
+    "share_without_churn",
+    "planted_effect",
+)
 TRUTH_FILES = (
     "accounts.csv",
     "trials.csv",
     "injected_defects.csv",
+    "activity_effects.csv",
     "planted_parameters.json",
     "manifest.json",
 )
@@ -55,6 +65,7 @@ def write_truth(
     defects: list[tuple[str, str, int]],
     parameters: dict[str, object],
     manifest: dict[str, object],
+    activity_effects: list[tuple[object, ...]],
 ) -> None:
     """Write every ground-truth file (TRUTH_FILES)."""
     n = len(accounts)
@@ -92,6 +103,7 @@ def write_truth(
         ),
     )
     write_csv_rows(truth_dir / "injected_defects.csv", DEFECT_COLUMNS, defects)
+    write_csv_rows(truth_dir / "activity_effects.csv", ACTIVITY_EFFECT_COLUMNS, activity_effects)
     write_json(truth_dir / "planted_parameters.json", parameters)
     write_json(truth_dir / "manifest.json", manifest)
 

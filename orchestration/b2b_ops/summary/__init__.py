@@ -5,7 +5,8 @@ A section is a module with `TABLES` (the schema.table names it reads) and
 tables exist, so an older or half-built warehouse still gets a summary. To
 add a section, write such a module and list it in SECTIONS. The demo's
 planted churners (`churners`) follow the health section when a ground-truth
-folder is given (the demo's, found beside its landing folder).
+folder is given (the demo's, found beside its landing folder); the outcomes
+section (`outcomes`, after the playbook) then shows the planted effects too.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from b2b_ops.summary import (
     churners,
     growth,
     health,
+    outcomes,
     playbook,
     quarantine,
     revenue,
@@ -68,4 +70,6 @@ def summary_text(warehouse_path: Path, as_of: dt.date, truth_dir: Path | None = 
             blocks.append(section_lines(section, connection, as_of))
             if section is health:
                 blocks.append(truth_lines(connection, as_of, truth_dir))
+            if section is playbook and tables_exist(connection, outcomes.TABLES):
+                blocks.append(outcomes.lines(connection, as_of, truth_dir))
     return "\n\n".join("\n".join(block) for block in blocks if block)

@@ -1,0 +1,324 @@
+{#- What each action is worth: one row per work item (or 'all'), activity
+    kind that answers it and horizon. Among eligible, scored items
+    (int_action_effect_items, which says what those are), the share that
+    churned within the horizon after the landmark, for items that got the
+    action (acted) against untouched items (control), compared within
+    look-alike groups (stratum_key: work item, risk level, value tier, churn
+    signal, CSM owner on the day the item appeared).
+      - Pooled difference (Mantel-Haenszel risk difference): each group's
+        acted rate minus control rate, weighted by
+        w = acted items x control items / (acted + control items). A group
+        with nobody in one arm gets weight 0: it has no look-alikes.
+      - Its interval: Wald, with the variance summed over accounts, not
+        items (an account with three overlapping items is one unit of
+        evidence). Each item's share of the estimate is
+        w (churned - acted rate) / acted items / W (acted) or
+        -w (churned - control rate) / control items / W (control); the
+        variance is the sum over accounts of the square of their items' sum.
+      - Odds ratio (Mantel-Haenszel) with the Robins-Breslow-Greenland
+        interval on its log; that interval treats items as independent.
+        Null when no group has a churned acted item and an untouched one
+        that stayed, or the reverse (the ratio is then 0 or infinite).
+      - Estimates are rounded to 6 decimals: sums of doubles can differ in
+        their last bits from run to run (the order of a parallel sum), and
+        a rebuild should give the same table.
+      - comparison_warning, the first that applies: no_outcome_yet (no
+        group has both arms), too_few_accounts, too_few_churns,
+        groups_not_comparable (see the column docs and the effect_* vars).
+    Empty when no CS activity is recorded. -#}
+
+{%- set z_value = growth_normal_quantile('1.0 - ' ~ var('effect_alpha') ~ ' / 2.0') -%}
+
+with effect_items as (
+
+    select * from {{ ref('int_action_effect_items') }}
+
+),
+
+activity_answers as (
+
+    select * from {{ ref('playbook_activity_answers') }}
+    where rules_version = '{{ var("playbook_rules_version") }}'
+
+),
+
+activities as (
+
+    select * from {{ ref('fct_cs_activities') }}
+
+),
+
+horizons as (
+
+    {{ integer_rows(var('action_effect_horizons_days'), 'horizon_days') }}
+
+),
+
+comparisons as (
+
+    select
+        answer_pairs.work_item,
+        answer_pairs.activity_kind,
+        horizons.horizon_days
+    from (
+        select
+            work_item,
+            activity_kind
+        from activity_answers
+        union
+        select
+            'all' as work_item,
+            activity_kind
+        from activity_answers
+    ) as answer_pairs
+    cross join horizons
+    where exists (select 1 from activities)
+
+),
+
+compared_items as (
+
+    select *
+    from effect_items
+    where is_acted or is_control
+
+),
+
+strata as (
+
+    select
+        work_item,
+        activity_kind,
+        horizon_days,
+        stratum_key,
+        sum(case when is_acted then 1 else 0 end) as acted_items,
+        sum(case when is_control then 1 else 0 end) as control_items,
+        sum(case when is_acted and is_churned then 1 else 0 end) as acted_churned,
+        sum(case when is_control and is_churned then 1 else 0 end) as control_churned,
+        avg(case when is_acted then health_score end) as acted_health_score,
+        avg(case when is_control then health_score end) as control_health_score
+    from compared_items
+    group by work_item, activity_kind, horizon_days, stratum_key
+
+),
+
+weighted_strata as (
+
+    select
+        *,
+        cast(acted_churned as double) / acted_items as acted_rate,
+        cast(control_churned as double) / control_items as control_rate,
+        cast(acted_items as double) * control_items / (acted_items + control_items) as stratum_weight,
+        acted_items + control_items as stratum_items
+    from strata
+    where acted_items > 0 and control_items > 0
+
+),
+
+pooled as (
+
+    select
+        work_item,
+        activity_kind,
+        horizon_days,
+        count(*) as compared_stratum_count,
+        sum(acted_items) as compared_acted_items,
+        sum(acted_churned) as acted_churned_count,
+        sum(control_churned) as control_churned_count,
+        sum(stratum_weight) as total_weight,
+        sum(stratum_weight * acted_rate) / sum(stratum_weight) as acted_churn_rate,
+        sum(stratum_weight * control_rate) / sum(stratum_weight) as control_churn_rate,
+        sum(stratum_weight * (acted_rate - control_rate)) / sum(stratum_weight) as churn_rate_difference,
+        sum(stratum_weight * (acted_health_score - control_health_score))
+        / nullif(sum(case when acted_health_score is not null and control_health_score is not null
+            then stratum_weight end), 0) as health_score_difference,
+        {#- Mantel-Haenszel odds ratio R / S, and the Robins-Breslow-Greenland
+            sums: per group P = (a + d) / n, Q = (b + c) / n, R = a d / n,
+            S = b c / n, with a / b the acted churned / stayed and c / d the
+            untouched churned / stayed. #}
+        sum(cast(acted_churned as double) * (control_items - control_churned) / stratum_items) as mh_r,
+        sum(cast(acted_items - acted_churned as double) * control_churned / stratum_items) as mh_s,
+        sum(
+            cast(acted_churned + control_items - control_churned as double) / stratum_items
+            * acted_churned * (control_items - control_churned) / stratum_items
+        ) as rbg_pr,
+        sum(
+            cast(acted_churned + control_items - control_churned as double) / stratum_items
+            * (acted_items - acted_churned) * control_churned / stratum_items
+            + cast(acted_items - acted_churned + control_churned as double) / stratum_items
+            * acted_churned * (control_items - control_churned) / stratum_items
+        ) as rbg_ps_qr,
+        sum(
+            cast(acted_items - acted_churned + control_churned as double) / stratum_items
+            * (acted_items - acted_churned) * control_churned / stratum_items
+        ) as rbg_qs
+    from weighted_strata
+    group by work_item, activity_kind, horizon_days
+
+),
+
+item_influence as (
+
+    select
+        compared_items.work_item,
+        compared_items.activity_kind,
+        compared_items.horizon_days,
+        compared_items.account_id,
+        case
+            when compared_items.is_acted
+                then weighted_strata.stratum_weight
+                * ((case when compared_items.is_churned then 1.0 else 0.0 end) - weighted_strata.acted_rate)
+                / weighted_strata.acted_items
+            else -weighted_strata.stratum_weight
+                * ((case when compared_items.is_churned then 1.0 else 0.0 end) - weighted_strata.control_rate)
+                / weighted_strata.control_items
+        end / pooled.total_weight as influence
+    from compared_items
+    inner join weighted_strata
+        on compared_items.work_item = weighted_strata.work_item
+        and compared_items.activity_kind = weighted_strata.activity_kind
+        and compared_items.horizon_days = weighted_strata.horizon_days
+        and compared_items.stratum_key = weighted_strata.stratum_key
+    inner join pooled
+        on compared_items.work_item = pooled.work_item
+        and compared_items.activity_kind = pooled.activity_kind
+        and compared_items.horizon_days = pooled.horizon_days
+
+),
+
+account_influence as (
+
+    select
+        work_item,
+        activity_kind,
+        horizon_days,
+        account_id,
+        sum(influence) as influence
+    from item_influence
+    group by work_item, activity_kind, horizon_days, account_id
+
+),
+
+difference_variance as (
+
+    select
+        work_item,
+        activity_kind,
+        horizon_days,
+        sum(influence * influence) as difference_variance
+    from account_influence
+    group by work_item, activity_kind, horizon_days
+
+),
+
+item_counts as (
+
+    select
+        work_item,
+        activity_kind,
+        horizon_days,
+        count(*) as eligible_item_count,
+        sum(case when is_acted then 1 else 0 end) as acted_item_count,
+        sum(case when is_control then 1 else 0 end) as control_item_count,
+        count(distinct case when is_acted then account_id end) as acted_account_count,
+        count(distinct case when is_control then account_id end) as control_account_count,
+        stddev_samp(health_score) as health_score_sd
+    from effect_items
+    group by work_item, activity_kind, horizon_days
+
+),
+
+estimates as (
+
+    select
+        comparisons.work_item,
+        comparisons.activity_kind,
+        comparisons.horizon_days,
+        coalesce(item_counts.eligible_item_count, 0) as eligible_item_count,
+        coalesce(item_counts.acted_item_count, 0) as acted_item_count,
+        coalesce(item_counts.control_item_count, 0) as control_item_count,
+        coalesce(item_counts.acted_account_count, 0) as acted_account_count,
+        coalesce(item_counts.control_account_count, 0) as control_account_count,
+        coalesce(pooled.compared_stratum_count, 0) as compared_stratum_count,
+        cast(pooled.compared_acted_items as double) / nullif(item_counts.acted_item_count, 0)
+            as acted_compared_share,
+        coalesce(pooled.acted_churned_count, 0) as acted_churned_count,
+        coalesce(pooled.control_churned_count, 0) as control_churned_count,
+        pooled.acted_churn_rate,
+        pooled.control_churn_rate,
+        pooled.churn_rate_difference,
+        {{ z_value }} * sqrt(difference_variance.difference_variance) as difference_margin,
+        case when pooled.mh_r > 0 and pooled.mh_s > 0 then pooled.mh_r / pooled.mh_s end as odds_ratio,
+        case when pooled.mh_r > 0 and pooled.mh_s > 0 then
+            {{ z_value }} * sqrt(
+                pooled.rbg_pr / (2 * pooled.mh_r * pooled.mh_r)
+                + pooled.rbg_ps_qr / (2 * pooled.mh_r * pooled.mh_s)
+                + pooled.rbg_qs / (2 * pooled.mh_s * pooled.mh_s)
+            )
+        end as log_odds_ratio_margin,
+        pooled.health_score_difference / nullif(item_counts.health_score_sd, 0)
+            as health_score_standardized_difference
+    from comparisons
+    left join item_counts
+        on comparisons.work_item = item_counts.work_item
+        and comparisons.activity_kind = item_counts.activity_kind
+        and comparisons.horizon_days = item_counts.horizon_days
+    left join pooled
+        on comparisons.work_item = pooled.work_item
+        and comparisons.activity_kind = pooled.activity_kind
+        and comparisons.horizon_days = pooled.horizon_days
+    left join difference_variance
+        on comparisons.work_item = difference_variance.work_item
+        and comparisons.activity_kind = difference_variance.activity_kind
+        and comparisons.horizon_days = difference_variance.horizon_days
+
+),
+
+final as (
+
+    select
+        work_item,
+        activity_kind,
+        horizon_days,
+        cast({{ var('action_window_days') }} as integer) as action_window_days,
+        cast(eligible_item_count as bigint) as eligible_item_count,
+        cast(acted_item_count as bigint) as acted_item_count,
+        cast(control_item_count as bigint) as control_item_count,
+        cast(acted_account_count as bigint) as acted_account_count,
+        cast(control_account_count as bigint) as control_account_count,
+        cast(compared_stratum_count as bigint) as compared_stratum_count,
+        round(acted_compared_share, 6) as acted_compared_share,
+        cast(acted_churned_count as bigint) as acted_churned_count,
+        cast(control_churned_count as bigint) as control_churned_count,
+        round(acted_churn_rate, 6) as acted_churn_rate,
+        round(control_churn_rate, 6) as control_churn_rate,
+        round(churn_rate_difference, 6) as churn_rate_difference,
+        round(churn_rate_difference - difference_margin, 6) as churn_rate_difference_low,
+        round(churn_rate_difference + difference_margin, 6) as churn_rate_difference_high,
+        coalesce(
+            churn_rate_difference + difference_margin < 0 or churn_rate_difference - difference_margin > 0,
+            false
+        ) as is_difference_significant,
+        round(odds_ratio, 6) as odds_ratio,
+        round(exp(ln(odds_ratio) - log_odds_ratio_margin), 6) as odds_ratio_low,
+        round(exp(ln(odds_ratio) + log_odds_ratio_margin), 6) as odds_ratio_high,
+        round(health_score_standardized_difference, 6) as health_score_standardized_difference,
+        case
+            when compared_stratum_count = 0 then 'no_outcome_yet'
+            when acted_account_count < {{ var('effect_min_accounts') }}
+                or control_account_count < {{ var('effect_min_accounts') }}
+                then 'too_few_accounts'
+            when acted_churned_count < {{ var('effect_min_churned_items') }}
+                or control_churned_count < {{ var('effect_min_churned_items') }}
+                then 'too_few_churns'
+            when acted_compared_share < {{ var('effect_min_compared_share') }}
+                or abs(health_score_standardized_difference) > {{ var('effect_max_standardized_difference') }}
+                then 'groups_not_comparable'
+        end as comparison_warning,
+        cast(1.0 - {{ var('effect_alpha') }} as double) as ci_level,
+        {{ as_of_date() }} as as_of_date
+    from estimates
+
+)
+
+select * from final

@@ -1,0 +1,123 @@
+"""What each action is worth, against the demo's known answer: the generator
+plants an odds ratio of churn within 90 days for each activity kind
+(ground truth activity_effects.csv: some help, usage_report does nothing),
+and mart_action_effectiveness, on the session's S demo build, finds each
+effect within its interval, finds none where none was planted, and warns
+where the S demo has too few churned high-value accounts to tell.
+
+The planted ratios are read from the ground truth, not written here."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from b2b_ops.summary import outcomes
+from conftest import query
+
+# Warnings that honestly say "cannot tell at this size"; any other one would
+# mean the comparison itself is broken on the demo, where actions are random.
+TOO_LITTLE_DATA = {"too_few_churns", "too_few_accounts"}
+# The no-effect kind's interval must be this narrow (in churn-rate points),
+# so that a powerless estimate (every interval wide) cannot pass it.
+MAX_NO_EFFECT_INTERVAL_WIDTH = 0.05
+
+
+def planted_effects(truth: Path) -> list[dict[str, str]]:
+    with (truth / "activity_effects.csv").open() as handle:
+        return list(csv.DictReader(handle))
+
+
+def estimate(warehouse: Path, work_item: str, activity_kind: str, horizon_days: int) -> dict:
+    [row] = query(
+        warehouse,
+        "select churn_rate_difference, churn_rate_difference_low, churn_rate_difference_high, "
+        "is_difference_significant, odds_ratio, odds_ratio_low, odds_ratio_high, "
+        "comparison_warning from marts.mart_action_effectiveness "
+        "where work_item = ? and activity_kind = ? and horizon_days = ?",
+        [work_item, activity_kind, horizon_days],
+    )
+    names = ("difference", "low", "high", "significant", "odds_ratio", "or_low", "or_high")
+    return dict(zip((*names, "warning"), row, strict=True))
+
+
+def recovery_problems(warehouse: Path, truth: Path) -> list[str]:
+    """Every way the mart's estimates disagree with the planted answer."""
+    problems = []
+    recovered_helps = 0
+    for effect in planted_effects(truth):
+        kind, planted = effect["activity_kind"], float(effect["planted_odds_ratio"])
+        found = estimate(warehouse, effect["answers_work_item"], kind, int(effect["horizon_days"]))
+        label = f"{kind} on {effect['answers_work_item']} (planted OR {planted}): {found}"
+        if found["warning"] is not None:
+            if effect["planted_effect"] == "none" or found["warning"] not in TOO_LITTLE_DATA:
+                problems.append(f"unexpected warning for {label}")
+            continue
+        if not found["or_low"] <= planted <= found["or_high"]:
+            problems.append(f"planted odds ratio outside the interval for {label}")
+        if effect["planted_effect"] == "helps":
+            recovered_helps += 1
+            if not (found["or_high"] < 1 and found["high"] < 0 and found["significant"]):
+                problems.append(f"no effect found where one was planted for {label}")
+        else:
+            if found["significant"] or not found["or_low"] <= 1 <= found["or_high"]:
+                problems.append(f"an effect found where none was planted for {label}")
+            if found["high"] - found["low"] > MAX_NO_EFFECT_INTERVAL_WIDTH:
+                problems.append(f"interval too wide to show no effect for {label}")
+    if recovered_helps == 0:
+        problems.append("no planted effect could be estimated without a warning")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def effects(demo_build) -> tuple[Path, Path]:
+    return demo_build["warehouse"], demo_build["truth"]
+
+
+def test_the_ground_truth_plants_helpful_kinds_and_one_that_does_nothing(effects):
+    _, truth = effects
+    kinds = {row["activity_kind"]: row["planted_effect"] for row in planted_effects(truth)}
+    assert "helps" in kinds.values()
+    assert list(kinds.values()).count("none") == 1
+
+
+def test_each_planted_effect_is_recovered_and_none_is_invented(effects):
+    warehouse, truth = effects
+    assert recovery_problems(warehouse, truth) == []
+
+
+def test_high_value_actions_say_they_cannot_tell_at_size_s(effects):
+    # Check-ins and executive reviews answer high-value items; at S too few
+    # of those accounts churn to estimate anything, and the mart must say so
+    # rather than show a confident number.
+    warehouse, _ = effects
+    for kind in ("checkin", "executive_review"):
+        found = estimate(warehouse, "csm_checkin_due", kind, 90)
+        assert found["warning"] in TOO_LITTLE_DATA, (kind, found)
+
+
+def test_summary_prints_follow_through_and_each_effect_beside_the_planted_one(effects):
+    warehouse, truth = effects
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        text = "\n".join(outcomes.lines(connection, dt.date(2026, 6, 30), truth))
+    assert "Worklist follow-through" in text
+    assert "on time" in text and "not acted" in text
+    for effect in planted_effects(truth):
+        [line] = [
+            line
+            for line in text.splitlines()
+            if line.split()[:2] == [effect["activity_kind"], effect["answers_work_item"]]
+        ]
+        assert line.endswith(f"planted OR {float(effect['planted_odds_ratio']):.2f}"), line
+
+
+def test_summary_says_when_no_activity_landed():
+    with duckdb.connect(":memory:") as connection:
+        connection.execute("create schema marts")
+        connection.execute("create table marts.mart_action_effectiveness (work_item varchar)")
+        lines = outcomes.lines(connection, dt.date(2026, 6, 30), None)
+    assert lines == ["CS activities: none landed; follow-through and action effects not measured"]

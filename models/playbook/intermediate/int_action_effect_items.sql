@@ -14,6 +14,11 @@
         (untouched). Items that got only another kind are neither: they would
         carry that kind's effect into the comparison.
       - is_churned: a churn event in (landmark_on, landmark_on + horizon_days].
+      - mrr_retained_rate: the share (0..1) of the account's MRR at the
+        landmark still there at landmark_on + horizon_days (the MRR of the
+        subscriptions running on each day, constant currency; growth is not
+        counted, so 1 means nothing was lost). Null when the account had no
+        MRR at the landmark.
     The look-alike group (stratum_key) is made of what was known when the
     item appeared: work item, risk level, value tier, churn signal (any
     health flag) and whether the account had a CSM owner; risk level, flags
@@ -47,6 +52,12 @@ activities as (
 churn_events as (
 
     select * from {{ ref('int_account_churn_events') }}
+
+),
+
+subscriptions as (
+
+    select * from {{ ref('int_subscriptions_constant_currency') }}
 
 ),
 
@@ -150,7 +161,22 @@ scored_items as (
                 and churn_events.churned_on > described_items.landmark_on
                 and churn_events.churned_on
                     <= cast({{ dbt.dateadd('day', 'horizons.horizon_days', 'described_items.landmark_on') }} as date)
-        ) as is_churned
+        ) as is_churned,
+        (
+            select coalesce(sum(subscriptions.mrr_amount), 0)
+            from subscriptions
+            where subscriptions.account_id = described_items.account_id
+                and {{ subscription_runs_on('subscriptions', 'described_items.landmark_on') }}
+        ) as mrr_at_landmark_amount,
+        (
+            select coalesce(sum(subscriptions.mrr_amount), 0)
+            from subscriptions
+            where subscriptions.account_id = described_items.account_id
+                and {{ subscription_runs_on(
+                    'subscriptions',
+                    'cast(' ~ dbt.dateadd('day', 'horizons.horizon_days', 'described_items.landmark_on') ~ ' as date)'
+                ) }}
+        ) as mrr_at_horizon_amount
     from described_items
     inner join activity_answers
         on described_items.work_item = activity_answers.work_item
@@ -204,7 +230,11 @@ final as (
         health_score,
         is_acted,
         is_control,
-        is_churned
+        is_churned,
+        mrr_at_landmark_amount,
+        mrr_at_horizon_amount,
+        least(mrr_at_horizon_amount, mrr_at_landmark_amount)
+        / nullif(mrr_at_landmark_amount, 0) as mrr_retained_rate
     from classified_items
     {%- if not loop.last %}
     union all

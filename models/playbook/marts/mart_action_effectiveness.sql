@@ -5,15 +5,19 @@
     action (acted) against untouched items (control), compared within
     look-alike groups (stratum_key: work item, risk level, value tier, churn
     signal, CSM owner on the day the item appeared).
-      - Pooled difference (Mantel-Haenszel risk difference): each group's
-        acted rate minus control rate, weighted by
+      - Two outcomes per item, compared the same way: churned (1 or 0) and
+        the share of its MRR retained (mrr_retained_rate, 0..1; items
+        without MRR at the landmark are left out of that one).
+      - Pooled difference (a stratified difference of means with
+        Mantel-Haenszel weights; for churn the Mantel-Haenszel risk
+        difference): each group's acted mean minus control mean, weighted by
         w = acted items x control items / (acted + control items). A group
         with nobody in one arm gets weight 0: it has no look-alikes.
       - Its interval: Wald, with the variance summed over accounts, not
         items (an account with three overlapping items is one unit of
         evidence). Each item's share of the estimate is
-        w (churned - acted rate) / acted items / W (acted) or
-        -w (churned - control rate) / control items / W (control); the
+        w (outcome - acted mean) / acted items / W (acted) or
+        -w (outcome - control mean) / control items / W (control); the
         variance is the sum over accounts of the square of their items' sum.
       - Odds ratio (Mantel-Haenszel) with the Robins-Breslow-Greenland
         interval on its log; that interval treats items as independent.
@@ -84,6 +88,151 @@ compared_items as (
 
 ),
 
+item_outcomes as (
+
+    select
+        work_item,
+        activity_kind,
+        horizon_days,
+        stratum_key,
+        account_id,
+        is_acted,
+        'churn' as outcome,
+        case when is_churned then 1.0 else 0.0 end as outcome_value
+    from compared_items
+    union all
+    select
+        work_item,
+        activity_kind,
+        horizon_days,
+        stratum_key,
+        account_id,
+        is_acted,
+        'mrr_retained' as outcome,
+        mrr_retained_rate as outcome_value
+    from compared_items
+    where mrr_retained_rate is not null
+
+),
+
+outcome_strata as (
+
+    select
+        work_item,
+        activity_kind,
+        horizon_days,
+        outcome,
+        stratum_key,
+        sum(case when is_acted then 1 else 0 end) as acted_items,
+        sum(case when is_acted then 0 else 1 end) as control_items,
+        avg(case when is_acted then outcome_value end) as acted_mean,
+        avg(case when not is_acted then outcome_value end) as control_mean
+    from item_outcomes
+    group by work_item, activity_kind, horizon_days, outcome, stratum_key
+
+),
+
+weighted_outcome_strata as (
+
+    select
+        *,
+        cast(acted_items as double) * control_items / (acted_items + control_items) as stratum_weight
+    from outcome_strata
+    where acted_items > 0 and control_items > 0
+
+),
+
+outcome_pooled as (
+
+    select
+        work_item,
+        activity_kind,
+        horizon_days,
+        outcome,
+        sum(acted_items) as compared_acted_items,
+        sum(control_items) as compared_control_items,
+        sum(stratum_weight) as total_weight,
+        sum(stratum_weight * acted_mean) / sum(stratum_weight) as acted_mean,
+        sum(stratum_weight * control_mean) / sum(stratum_weight) as control_mean,
+        sum(stratum_weight * (acted_mean - control_mean)) / sum(stratum_weight) as mean_difference
+    from weighted_outcome_strata
+    group by work_item, activity_kind, horizon_days, outcome
+
+),
+
+item_influence as (
+
+    select
+        item_outcomes.work_item,
+        item_outcomes.activity_kind,
+        item_outcomes.horizon_days,
+        item_outcomes.outcome,
+        item_outcomes.account_id,
+        case
+            when item_outcomes.is_acted
+                then weighted_outcome_strata.stratum_weight
+                * (item_outcomes.outcome_value - weighted_outcome_strata.acted_mean)
+                / weighted_outcome_strata.acted_items
+            else -weighted_outcome_strata.stratum_weight
+                * (item_outcomes.outcome_value - weighted_outcome_strata.control_mean)
+                / weighted_outcome_strata.control_items
+        end / outcome_pooled.total_weight as influence
+    from item_outcomes
+    inner join weighted_outcome_strata
+        on item_outcomes.work_item = weighted_outcome_strata.work_item
+        and item_outcomes.activity_kind = weighted_outcome_strata.activity_kind
+        and item_outcomes.horizon_days = weighted_outcome_strata.horizon_days
+        and item_outcomes.outcome = weighted_outcome_strata.outcome
+        and item_outcomes.stratum_key = weighted_outcome_strata.stratum_key
+    inner join outcome_pooled
+        on item_outcomes.work_item = outcome_pooled.work_item
+        and item_outcomes.activity_kind = outcome_pooled.activity_kind
+        and item_outcomes.horizon_days = outcome_pooled.horizon_days
+        and item_outcomes.outcome = outcome_pooled.outcome
+
+),
+
+account_influence as (
+
+    select
+        work_item,
+        activity_kind,
+        horizon_days,
+        outcome,
+        account_id,
+        sum(influence) as influence
+    from item_influence
+    group by work_item, activity_kind, horizon_days, outcome, account_id
+
+),
+
+outcome_variance as (
+
+    select
+        work_item,
+        activity_kind,
+        horizon_days,
+        outcome,
+        sum(influence * influence) as difference_variance
+    from account_influence
+    group by work_item, activity_kind, horizon_days, outcome
+
+),
+
+outcome_estimates as (
+
+    select
+        outcome_pooled.*,
+        {{ z_value }} * sqrt(outcome_variance.difference_variance) as difference_margin
+    from outcome_pooled
+    inner join outcome_variance
+        on outcome_pooled.work_item = outcome_variance.work_item
+        and outcome_pooled.activity_kind = outcome_variance.activity_kind
+        and outcome_pooled.horizon_days = outcome_variance.horizon_days
+        and outcome_pooled.outcome = outcome_variance.outcome
+
+),
+
 strata as (
 
     select
@@ -106,8 +255,6 @@ weighted_strata as (
 
     select
         *,
-        cast(acted_churned as double) / acted_items as acted_rate,
-        cast(control_churned as double) / control_items as control_rate,
         cast(acted_items as double) * control_items / (acted_items + control_items) as stratum_weight,
         acted_items + control_items as stratum_items
     from strata
@@ -125,10 +272,6 @@ pooled as (
         sum(acted_items) as compared_acted_items,
         sum(acted_churned) as acted_churned_count,
         sum(control_churned) as control_churned_count,
-        sum(stratum_weight) as total_weight,
-        sum(stratum_weight * acted_rate) / sum(stratum_weight) as acted_churn_rate,
-        sum(stratum_weight * control_rate) / sum(stratum_weight) as control_churn_rate,
-        sum(stratum_weight * (acted_rate - control_rate)) / sum(stratum_weight) as churn_rate_difference,
         sum(stratum_weight * (acted_health_score - control_health_score))
         / nullif(sum(case when acted_health_score is not null and control_health_score is not null
             then stratum_weight end), 0) as health_score_difference,
@@ -153,60 +296,6 @@ pooled as (
             * (acted_items - acted_churned) * control_churned / stratum_items
         ) as rbg_qs
     from weighted_strata
-    group by work_item, activity_kind, horizon_days
-
-),
-
-item_influence as (
-
-    select
-        compared_items.work_item,
-        compared_items.activity_kind,
-        compared_items.horizon_days,
-        compared_items.account_id,
-        case
-            when compared_items.is_acted
-                then weighted_strata.stratum_weight
-                * ((case when compared_items.is_churned then 1.0 else 0.0 end) - weighted_strata.acted_rate)
-                / weighted_strata.acted_items
-            else -weighted_strata.stratum_weight
-                * ((case when compared_items.is_churned then 1.0 else 0.0 end) - weighted_strata.control_rate)
-                / weighted_strata.control_items
-        end / pooled.total_weight as influence
-    from compared_items
-    inner join weighted_strata
-        on compared_items.work_item = weighted_strata.work_item
-        and compared_items.activity_kind = weighted_strata.activity_kind
-        and compared_items.horizon_days = weighted_strata.horizon_days
-        and compared_items.stratum_key = weighted_strata.stratum_key
-    inner join pooled
-        on compared_items.work_item = pooled.work_item
-        and compared_items.activity_kind = pooled.activity_kind
-        and compared_items.horizon_days = pooled.horizon_days
-
-),
-
-account_influence as (
-
-    select
-        work_item,
-        activity_kind,
-        horizon_days,
-        account_id,
-        sum(influence) as influence
-    from item_influence
-    group by work_item, activity_kind, horizon_days, account_id
-
-),
-
-difference_variance as (
-
-    select
-        work_item,
-        activity_kind,
-        horizon_days,
-        sum(influence * influence) as difference_variance
-    from account_influence
     group by work_item, activity_kind, horizon_days
 
 ),
@@ -244,10 +333,16 @@ estimates as (
             as acted_compared_share,
         coalesce(pooled.acted_churned_count, 0) as acted_churned_count,
         coalesce(pooled.control_churned_count, 0) as control_churned_count,
-        pooled.acted_churn_rate,
-        pooled.control_churn_rate,
-        pooled.churn_rate_difference,
-        {{ z_value }} * sqrt(difference_variance.difference_variance) as difference_margin,
+        churn_estimates.acted_mean as acted_churn_rate,
+        churn_estimates.control_mean as control_churn_rate,
+        churn_estimates.mean_difference as churn_rate_difference,
+        churn_estimates.difference_margin,
+        coalesce(mrr_estimates.compared_acted_items, 0) as acted_mrr_item_count,
+        coalesce(mrr_estimates.compared_control_items, 0) as control_mrr_item_count,
+        mrr_estimates.acted_mean as acted_mrr_retained_rate,
+        mrr_estimates.control_mean as control_mrr_retained_rate,
+        mrr_estimates.mean_difference as mrr_retained_rate_difference,
+        mrr_estimates.difference_margin as mrr_difference_margin,
         case when pooled.mh_r > 0 and pooled.mh_s > 0 then pooled.mh_r / pooled.mh_s end as odds_ratio,
         case when pooled.mh_r > 0 and pooled.mh_s > 0 then
             {{ z_value }} * sqrt(
@@ -267,10 +362,16 @@ estimates as (
         on comparisons.work_item = pooled.work_item
         and comparisons.activity_kind = pooled.activity_kind
         and comparisons.horizon_days = pooled.horizon_days
-    left join difference_variance
-        on comparisons.work_item = difference_variance.work_item
-        and comparisons.activity_kind = difference_variance.activity_kind
-        and comparisons.horizon_days = difference_variance.horizon_days
+    left join outcome_estimates as churn_estimates
+        on comparisons.work_item = churn_estimates.work_item
+        and comparisons.activity_kind = churn_estimates.activity_kind
+        and comparisons.horizon_days = churn_estimates.horizon_days
+        and churn_estimates.outcome = 'churn'
+    left join outcome_estimates as mrr_estimates
+        on comparisons.work_item = mrr_estimates.work_item
+        and comparisons.activity_kind = mrr_estimates.activity_kind
+        and comparisons.horizon_days = mrr_estimates.horizon_days
+        and mrr_estimates.outcome = 'mrr_retained'
 
 ),
 
@@ -302,6 +403,13 @@ final as (
         round(odds_ratio, 6) as odds_ratio,
         round(exp(ln(odds_ratio) - log_odds_ratio_margin), 6) as odds_ratio_low,
         round(exp(ln(odds_ratio) + log_odds_ratio_margin), 6) as odds_ratio_high,
+        cast(acted_mrr_item_count as bigint) as acted_mrr_item_count,
+        cast(control_mrr_item_count as bigint) as control_mrr_item_count,
+        round(acted_mrr_retained_rate, 6) as acted_mrr_retained_rate,
+        round(control_mrr_retained_rate, 6) as control_mrr_retained_rate,
+        round(mrr_retained_rate_difference, 6) as mrr_retained_rate_difference,
+        round(mrr_retained_rate_difference - mrr_difference_margin, 6) as mrr_retained_rate_difference_low,
+        round(mrr_retained_rate_difference + mrr_difference_margin, 6) as mrr_retained_rate_difference_high,
         round(health_score_standardized_difference, 6) as health_score_standardized_difference,
         case
             when compared_stratum_count = 0 then 'no_outcome_yet'

@@ -2,7 +2,8 @@
 plants an odds ratio of churn within 90 days for each activity kind
 (ground truth activity_effects.csv: some help, usage_report does nothing),
 and mart_action_effectiveness, on the session's S demo build, finds each
-effect within its interval, finds none where none was planted, and warns
+effect within its interval, finds none where none was planted (in churn,
+and in the MRR retained that follows from it), and warns
 where the S demo has too few churned high-value accounts to tell.
 
 The planted ratios are read from the ground truth, not written here."""
@@ -98,6 +99,30 @@ def test_high_value_actions_say_they_cannot_tell_at_size_s(effects):
     for kind in ("checkin", "executive_review"):
         found = estimate(warehouse, "csm_checkin_due", kind, 90)
         assert found["warning"] in TOO_LITTLE_DATA, (kind, found)
+
+
+def test_mrr_retained_follows_the_planted_churn_effects(effects):
+    # MRR retained is not planted itself, but a churned account keeps none of
+    # its MRR: where fewer acted items churn, acted items keep more MRR, and
+    # where the action does nothing the MRR difference's interval holds 0.
+    warehouse, truth = effects
+    for effect in planted_effects(truth):
+        [row] = query(
+            warehouse,
+            "select mrr_retained_rate_difference, mrr_retained_rate_difference_low, "
+            "mrr_retained_rate_difference_high, comparison_warning "
+            "from marts.mart_action_effectiveness "
+            "where work_item = ? and activity_kind = ? and horizon_days = ?",
+            [effect["answers_work_item"], effect["activity_kind"], int(effect["horizon_days"])],
+        )
+        difference, low, high, warning = row
+        if warning is not None:
+            continue
+        assert low <= difference <= high, (effect, row)
+        if effect["planted_effect"] == "helps":
+            assert low > 0, (effect, row)
+        else:
+            assert low <= 0 <= high, (effect, row)
 
 
 def test_summary_prints_follow_through_and_each_effect_beside_the_planted_one(effects):

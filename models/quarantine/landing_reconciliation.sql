@@ -12,9 +12,11 @@ with
     select
         '{{ system }}/{{ table }}' as source_table,
         count(*) as rows_landed,
-        sum(case when quarantine_reason is null then 1 else 0 end) as rows_staged_expected,
-        sum(case when quarantine_reason is not null then 1 else 0 end) as rows_quarantined,
-        sum(case when quarantine_reason = 'duplicate_key' then 1 else 0 end)
+        {#- count, not sum: a table that landed no row (an absent file)
+            reconciles as 0 = 0 + 0, where a sum gave null. #}
+        count(case when quarantine_reason is null then 1 end) as rows_staged_expected,
+        count(case when quarantine_reason is not null then 1 end) as rows_quarantined,
+        count(case when quarantine_reason = 'duplicate_key' then 1 end)
             as rows_duplicates_resolved,
         (select count(*) from {{ ref('stg_' ~ system ~ '__' ~ table) }}) as rows_staged
     from {{ ref('base_' ~ system ~ '__' ~ table) }}

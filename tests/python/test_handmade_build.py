@@ -87,13 +87,20 @@ def test_bad_rows_are_quarantined_with_their_reason(handmade_build):
     ]
     reconciliation = query(
         handmade_build["warehouse"],
-        "select sum(rows_landed), sum(rows_staged), sum(rows_quarantined), bool_and(is_reconciled) "
-        "from quarantine.landing_reconciliation",
+        "select sum(rows_landed), sum(rows_staged), sum(rows_quarantined), "
+        "bool_and(coalesce(is_reconciled, false)) from quarantine.landing_reconciliation",
     )
     # Data rows per file: accounts 7, contacts 4, leads 3, opportunities 1,
     # subscriptions 5, invoices 7, trials 1, events 5, tickets 1, nps 3,
     # campaigns 1, spend 2, email_sends 1 = 41 landed = 35 staged + 6.
+    # cs/activities is absent: 0 landed = 0 staged + 0 quarantined, reconciled.
     assert reconciliation == [(41, 35, 6, True)]
+    absent = query(
+        handmade_build["warehouse"],
+        "select rows_landed, rows_staged, rows_quarantined, is_reconciled "
+        "from quarantine.landing_reconciliation where source_table = 'cs/activities'",
+    )
+    assert absent == [(0, 0, 0, True)]
 
 
 def test_quarantine_keeps_the_original_text(handmade_build):

@@ -6,11 +6,14 @@ fixture."""
 
 from __future__ import annotations
 
+import dagster_dbt.core.resource
+import dbt.parser.manifest
 import pytest
 from dagster import DagsterInstance, RunRequest, SkipReason, build_sensor_context
 
 from b2b_ops.definitions import defs
 from b2b_ops.defs import build_definitions
+from b2b_ops.defs.dbt import dbt_resource
 from b2b_ops.defs.dbt_project import MANIFEST, mart_keys
 from b2b_ops.defs.sensors import new_landing_files
 from b2b_ops.settings import Settings, from_environment
@@ -37,6 +40,20 @@ def test_the_code_location_loads_and_every_definition_resolves():
     job = defs.resolve_job_def("refresh")
     assert job.executor_def.name == "in_process"
     assert set(job.asset_layer.asset_graph.get_all_asset_keys()) >= set(mart_keys())
+
+
+def test_a_dbt_run_costs_no_dbt_start_inside_the_dagster_process(monkeypatch):
+    # dagster-dbt's own resource runs `dbt --version` and loads dbt's macros
+    # into an adapter in this process before every dbt run (seconds each, to
+    # fetch row counts the project never asks for). Either one now fails
+    # the run; only the dbt subprocess itself may start.
+    def started_in_process(*args, **kwargs):
+        raise AssertionError("dbt started inside the Dagster process")
+
+    monkeypatch.setattr(dagster_dbt.core.resource, "check_output", started_in_process)
+    monkeypatch.setattr(dbt.parser.manifest.ManifestLoader, "load_macros", started_in_process)
+    invocation = dbt_resource().cli(["--version"])
+    assert invocation.is_successful(), invocation.get_error()
 
 
 def test_every_model_in_schema_marts_is_published():

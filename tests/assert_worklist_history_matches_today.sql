@@ -42,53 +42,31 @@ worklist_items as (
 
 ),
 
-only_in_history as (
+matched as (
 
     select
-        'only_in_history' as mismatch,
-        listed_items.account_id,
-        listed_items.work_item,
-        listed_items.due_on
+        listed_items.account_id as history_account_id,
+        worklist_items.account_id as worklist_account_id,
+        coalesce(listed_items.account_id, worklist_items.account_id) as account_id,
+        coalesce(listed_items.work_item, worklist_items.work_item) as work_item,
+        coalesce(listed_items.due_on, worklist_items.due_on) as due_on
     from listed_items
-    left join worklist_items
+    full outer join worklist_items
         on listed_items.account_id = worklist_items.account_id
         and listed_items.work_item = worklist_items.work_item
         and listed_items.due_on is not distinct from worklist_items.due_on
-    where worklist_items.account_id is null
-
-),
-
-only_in_worklist as (
-
-    select
-        'only_in_worklist' as mismatch,
-        worklist_items.account_id,
-        worklist_items.work_item,
-        worklist_items.due_on
-    from worklist_items
-    left join listed_items
-        on worklist_items.account_id = listed_items.account_id
-        and worklist_items.work_item = listed_items.work_item
-        and worklist_items.due_on is not distinct from listed_items.due_on
-    where listed_items.account_id is null
 
 ),
 
 final as (
 
     select
-        mismatch,
+        case when worklist_account_id is null then 'only_in_history' else 'only_in_worklist' end as mismatch,
         account_id,
         work_item,
         due_on
-    from only_in_history
-    union all
-    select
-        mismatch,
-        account_id,
-        work_item,
-        due_on
-    from only_in_worklist
+    from matched
+    where history_account_id is null or worklist_account_id is null
 
 )
 

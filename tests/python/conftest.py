@@ -1,8 +1,8 @@
 """Shared fixtures: the project's paths, running b2b-ops as `make build`
 does, and the builds several tests share (the hand-made landing folder, the
-demo, the health test's XS pair, the deliveries test's refreshes, the fresh
-clone, Superset's setup), made in the background while other tests run
-(builds.py)."""
+demo, the demo at size M, the health test's XS pair, the deliveries test's
+refreshes, the fresh clone, Superset's setup), made in the background while
+other tests run (builds.py)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ __all__ = ["CLI", "DEMO_AS_OF", "HANDMADE_AS_OF", "HANDMADE_LANDING", "PROJECT_D
 BUILD_FIXTURES: dict[str, Callable[[Path], builds.Job]] = {
     "handmade_build": builds.handmade_job,
     "demo_build": builds.demo_job,
+    "demo_m_build": builds.demo_m_job,
     "xs_two_builds": builds.health_job,
     "fresh_clone": builds.fresh_clone_job,
     "superset_home": builds.superset_job,
@@ -128,6 +129,13 @@ def demo_build(background_builds) -> dict:
     recovered from its marts; ground truth is in its truth folder."""
     build = shared_build(background_builds, builds.demo_job)
     return {**build, "stdout": build["results"][-1].stdout, "as_of": DEMO_AS_OF}
+
+
+@pytest.fixture(scope="session")
+def demo_m_build(background_builds) -> dict:
+    """The demo at size M (seed 42, clean) as of 2026-06-30, built once per
+    test session (builds.demo_m_job): the action-effect recovery test's data."""
+    return shared_build(background_builds, builds.demo_m_job)
 
 
 @pytest.fixture(scope="session")

@@ -1,10 +1,15 @@
 """What each action is worth, against the demo's known answer: the generator
 plants an odds ratio of churn within 90 days for each activity kind
 (ground truth activity_effects.csv: some help, usage_report does nothing),
-and mart_action_effectiveness, on the session's S demo build, finds each
-effect within its interval, finds none where none was planted (in churn,
-and in the MRR retained that follows from it), and warns
-where the S demo has too few churned high-value accounts to tell.
+and mart_action_effectiveness finds each effect within its interval and
+finds none where none was planted, in churn and in the MRR retained that
+follows from it.
+
+The recovery runs on the demo at size M (builds.demo_m_job): check-ins and
+executive reviews answer the items of high-value accounts only, and at S
+(the `make demo` size) too few of those churn to tell anything. At M the
+test passes for about 96 % of the generator's possible policy draws, not
+just for seed 42 (docs/action-effects.md, "The demo's known answer").
 
 The planted ratios are read from the ground truth, not written here."""
 
@@ -20,9 +25,6 @@ import pytest
 from b2b_ops.summary import outcomes
 from conftest import query
 
-# Warnings that honestly say "cannot tell at this size"; any other one would
-# mean the comparison itself is broken on the demo, where actions are random.
-TOO_LITTLE_DATA = {"too_few_churns", "too_few_accounts"}
 # The no-effect kind's interval must be this narrow (in churn-rate points),
 # so that a powerless estimate (every interval wide) cannot pass it.
 MAX_NO_EFFECT_INTERVAL_WIDTH = 0.05
@@ -49,19 +51,16 @@ def estimate(warehouse: Path, work_item: str, activity_kind: str, horizon_days: 
 def recovery_problems(warehouse: Path, truth: Path) -> list[str]:
     """Every way the mart's estimates disagree with the planted answer."""
     problems = []
-    recovered_helps = 0
     for effect in planted_effects(truth):
         kind, planted = effect["activity_kind"], float(effect["planted_odds_ratio"])
         found = estimate(warehouse, effect["answers_work_item"], kind, int(effect["horizon_days"]))
         label = f"{kind} on {effect['answers_work_item']} (planted OR {planted}): {found}"
         if found["warning"] is not None:
-            if effect["planted_effect"] == "none" or found["warning"] not in TOO_LITTLE_DATA:
-                problems.append(f"unexpected warning for {label}")
+            problems.append(f"a warning where the demo has data enough for {label}")
             continue
         if not found["or_low"] <= planted <= found["or_high"]:
             problems.append(f"planted odds ratio outside the interval for {label}")
         if effect["planted_effect"] == "helps":
-            recovered_helps += 1
             if not (found["or_high"] < 1 and found["high"] < 0 and found["significant"]):
                 problems.append(f"no effect found where one was planted for {label}")
         else:
@@ -69,8 +68,6 @@ def recovery_problems(warehouse: Path, truth: Path) -> list[str]:
                 problems.append(f"an effect found where none was planted for {label}")
             if found["high"] - found["low"] > MAX_NO_EFFECT_INTERVAL_WIDTH:
                 problems.append(f"interval too wide to show no effect for {label}")
-    if recovered_helps == 0:
-        problems.append("no planted effect could be estimated without a warning")
     return problems
 
 
@@ -79,33 +76,32 @@ def effects(demo_build) -> tuple[Path, Path]:
     return demo_build["warehouse"], demo_build["truth"]
 
 
-def test_the_ground_truth_plants_helpful_kinds_and_one_that_does_nothing(effects):
-    _, truth = effects
-    kinds = {row["activity_kind"]: row["planted_effect"] for row in planted_effects(truth)}
+@pytest.fixture(scope="module")
+def effects_m(demo_m_build) -> tuple[Path, Path]:
+    return demo_m_build["warehouse"], demo_m_build["truth"]
+
+
+def test_the_ground_truth_plants_helpful_kinds_and_one_that_does_nothing(effects_m):
+    _, truth = effects_m
+    effects = planted_effects(truth)
+    kinds = {row["activity_kind"]: row["planted_effect"] for row in effects}
     assert "helps" in kinds.values()
     assert list(kinds.values()).count("none") == 1
+    # Both kinds of cycle item are tested, so the check-ins of high-value
+    # accounts cannot drop out of the recovery unnoticed.
+    assert {row["answers_work_item"] for row in effects} == {"csm_checkin_due", "usage_report_due"}
 
 
-def test_each_planted_effect_is_recovered_and_none_is_invented(effects):
-    warehouse, truth = effects
+def test_each_planted_effect_is_recovered_and_none_is_invented(effects_m):
+    warehouse, truth = effects_m
     assert recovery_problems(warehouse, truth) == []
 
 
-def test_high_value_actions_say_they_cannot_tell_at_size_s(effects):
-    # Check-ins and executive reviews answer high-value items; at S too few
-    # of those accounts churn to estimate anything, and the mart must say so
-    # rather than show a confident number.
-    warehouse, _ = effects
-    for kind in ("checkin", "executive_review"):
-        found = estimate(warehouse, "csm_checkin_due", kind, 90)
-        assert found["warning"] in TOO_LITTLE_DATA, (kind, found)
-
-
-def test_mrr_retained_follows_the_planted_churn_effects(effects):
+def test_mrr_retained_follows_the_planted_churn_effects(effects_m):
     # MRR retained is not planted itself, but a churned account keeps none of
     # its MRR: where fewer acted items churn, acted items keep more MRR, and
     # where the action does nothing the MRR difference's interval holds 0.
-    warehouse, truth = effects
+    warehouse, truth = effects_m
     for effect in planted_effects(truth):
         [row] = query(
             warehouse,
@@ -116,8 +112,7 @@ def test_mrr_retained_follows_the_planted_churn_effects(effects):
             [effect["answers_work_item"], effect["activity_kind"], int(effect["horizon_days"])],
         )
         difference, low, high, warning = row
-        if warning is not None:
-            continue
+        assert warning is None, (effect, row)
         assert low <= difference <= high, (effect, row)
         if effect["planted_effect"] == "helps":
             assert low > 0, (effect, row)

@@ -123,7 +123,12 @@ NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
 def _generate(
-    root: Path, size: str = "XS", seed: int = 42, file_format: str = "csv", dirty_rate: float = 0.0
+    root: Path,
+    size: str = "XS",
+    seed: int = 42,
+    file_format: str = "csv",
+    dirty_rate: float = 0.0,
+    **options: object,
 ) -> Path:
     generate(
         size=size,
@@ -133,6 +138,7 @@ def _generate(
         truth_dir=root / "truth",
         file_format=file_format,
         dirty_rate=dirty_rate,
+        **options,
     )
     return root
 
@@ -589,6 +595,36 @@ def test_activities_leave_every_other_table_byte_identical(xs: Path, tmp_path: P
         if table != "cs/activities":
             path = Path("landing") / f"{table}.csv"
             assert (xs / path).read_bytes() == (without / path).read_bytes(), table
+
+
+def test_fewer_events_per_account_change_only_the_events(xs: Path, tmp_path: Path) -> None:
+    # The action-effect test's lighter M demo: the same accounts, items,
+    # churn days and activities, fewer product events.
+    light = _generate(tmp_path, events_per_account=100)
+    for table in CONTRACT:
+        path = Path("landing") / f"{table}.csv"
+        if table == "product/events":
+            assert len(read(light, table)) < len(read(xs, table)) / 5
+        else:
+            assert (xs / path).read_bytes() == (light / path).read_bytes(), table
+    parameters = json.loads((light / "truth" / "planted_parameters.json").read_text())
+    assert parameters["events_per_account"] == 100
+
+
+def test_activity_kinds_are_dealt_in_exact_shares_per_outcome() -> None:
+    # Worked by hand for a menu "act" (share 0.5, odds ratio 0.5) / "none"
+    # (0.5): 9 items that stay split 4.5 / 4.5, floors 4 / 4, the one left
+    # to the first of the tied remainders (act): 5 / 4. 10 that churn split
+    # by 0.5 x 0.5 : 0.5 x 1, i.e. 3.33 / 6.67, floors 3 / 6, the one left
+    # to the larger remainder (none): 3 / 7.
+    menu = {"act": (0.5, 0.5, ""), "none": (0.5, 1.0, "")}
+    churned = np.array([False] * 9 + [True] * 10)
+    draws = [activities.deal_kinds(np.random.default_rng(seed), churned, menu) for seed in (1, 2)]
+    for dealt in draws:
+        assert list(dealt[~churned]).count("act") == 5
+        assert list(dealt[churned]).count("act") == 3
+    # Which items get the action is random.
+    assert list(draws[0]) != list(draws[1])
 
 
 def test_activities_are_by_the_owner_of_the_day_or_automated(xs: Path) -> None:

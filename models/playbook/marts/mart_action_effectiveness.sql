@@ -32,6 +32,10 @@
     Empty when no CS activity is recorded. -#}
 
 {%- set z_value = growth_normal_quantile('1.0 - ' ~ var('effect_alpha') ~ ' / 2.0') -%}
+{#- A comparison is one work item, activity kind and horizon (the grain of
+    the mart); each is estimated for two outcomes. -#}
+{%- set comparison_grain = ['work_item', 'activity_kind', 'horizon_days'] -%}
+{%- set outcome_grain = comparison_grain + ['outcome'] -%}
 
 with effect_items as (
 
@@ -179,16 +183,9 @@ item_influence as (
         end / outcome_pooled.total_weight as influence
     from item_outcomes
     inner join weighted_outcome_strata
-        on item_outcomes.work_item = weighted_outcome_strata.work_item
-        and item_outcomes.activity_kind = weighted_outcome_strata.activity_kind
-        and item_outcomes.horizon_days = weighted_outcome_strata.horizon_days
-        and item_outcomes.outcome = weighted_outcome_strata.outcome
-        and item_outcomes.stratum_key = weighted_outcome_strata.stratum_key
+        on {{ columns_match('item_outcomes', 'weighted_outcome_strata', outcome_grain + ['stratum_key']) }}
     inner join outcome_pooled
-        on item_outcomes.work_item = outcome_pooled.work_item
-        and item_outcomes.activity_kind = outcome_pooled.activity_kind
-        and item_outcomes.horizon_days = outcome_pooled.horizon_days
-        and item_outcomes.outcome = outcome_pooled.outcome
+        on {{ columns_match('item_outcomes', 'outcome_pooled', outcome_grain) }}
 
 ),
 
@@ -226,10 +223,7 @@ outcome_estimates as (
         {{ z_value }} * sqrt(outcome_variance.difference_variance) as difference_margin
     from outcome_pooled
     inner join outcome_variance
-        on outcome_pooled.work_item = outcome_variance.work_item
-        and outcome_pooled.activity_kind = outcome_variance.activity_kind
-        and outcome_pooled.horizon_days = outcome_variance.horizon_days
-        and outcome_pooled.outcome = outcome_variance.outcome
+        on {{ columns_match('outcome_pooled', 'outcome_variance', outcome_grain) }}
 
 ),
 
@@ -355,22 +349,14 @@ estimates as (
             as health_score_standardized_difference
     from comparisons
     left join item_counts
-        on comparisons.work_item = item_counts.work_item
-        and comparisons.activity_kind = item_counts.activity_kind
-        and comparisons.horizon_days = item_counts.horizon_days
+        on {{ columns_match('comparisons', 'item_counts', comparison_grain) }}
     left join pooled
-        on comparisons.work_item = pooled.work_item
-        and comparisons.activity_kind = pooled.activity_kind
-        and comparisons.horizon_days = pooled.horizon_days
+        on {{ columns_match('comparisons', 'pooled', comparison_grain) }}
     left join outcome_estimates as churn_estimates
-        on comparisons.work_item = churn_estimates.work_item
-        and comparisons.activity_kind = churn_estimates.activity_kind
-        and comparisons.horizon_days = churn_estimates.horizon_days
+        on {{ columns_match('comparisons', 'churn_estimates', comparison_grain) }}
         and churn_estimates.outcome = 'churn'
     left join outcome_estimates as mrr_estimates
-        on comparisons.work_item = mrr_estimates.work_item
-        and comparisons.activity_kind = mrr_estimates.activity_kind
-        and comparisons.horizon_days = mrr_estimates.horizon_days
+        on {{ columns_match('comparisons', 'mrr_estimates', comparison_grain) }}
         and mrr_estimates.outcome = 'mrr_retained'
 
 ),

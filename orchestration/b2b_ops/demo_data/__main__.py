@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from b2b_ops.demo_data.config import SIZES
+from b2b_ops.demo_data.config import EVENTS_PER_ACCOUNT, SIZES
 from b2b_ops.demo_data.deliveries import deliver_next_day
 from b2b_ops.demo_data.generator import DELIVERIES, generate
 from b2b_ops.demo_data.writer import FORMATS
@@ -32,6 +32,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--format", dest="file_format", default="csv", choices=list(FORMATS))
     parser.add_argument(
         "--dirty-rate", type=float, default=0.0, help="share of extra defective rows (default 0)"
+    )
+    parser.add_argument(
+        "--events-per-account",
+        type=int,
+        default=EVENTS_PER_ACCOUNT,
+        help=f"product events per account over the history (default {EVENTS_PER_ACCOUNT}); "
+        "fewer make a lighter demo whose other tables are unchanged",
     )
     parser.add_argument(
         "--deliveries",
@@ -79,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         deliveries=arguments.deliveries,
         hold_back_days=arguments.hold_back_days,
         next_days_dir=arguments.next_days_dir,
+        events_per_account=arguments.events_per_account,
     )
     rows = sum(table["rows"] for table in manifest["tables"].values())
     print(f"done: {rows:,} rows in {time.perf_counter() - started:.1f} s", file=sys.stderr)

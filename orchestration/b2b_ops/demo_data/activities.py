@@ -4,13 +4,19 @@ Churn is decided by the plan before any activity exists, and every other
 table is drawn from it. Activities are drawn last, from their own random
 stream, and depend on the plan only through each item's outcome Y (the
 account churns within activity_effect_horizon_days after the item's
-landmark): P(kind | Y = 0) is the menu's share, P(kind | Y = 1) is
-proportional to share x planted odds ratio. Then, within any group of items
-the warehouse can form from the other tables (risk level, tier, signal...),
-the odds of churn of items that got kind k over untouched items are exactly
-the planted odds ratio: the same data a policy would make in which action k
-multiplies the odds of churn by it. No churn day moves, so the other
-tables stay byte-identical with or without activities.
+landmark) and the account's CSM owner on the day the item appears, which
+picks the menu (config.ACTIVITY_MENUS). Within a menu, P(kind | Y = 0) is
+the kind's share and P(kind | Y = 1) is proportional to share x planted odds
+ratio, so the odds of churn of items that got kind k over untouched items
+are the planted odds ratio: the same data a policy would make in which
+action k multiplies the odds of churn by it. The kinds are dealt like cards
+rather than drawn one by one: among the items of a menu that churn (and
+among those that do not), each kind goes to exactly its share of them
+(rounded), to items chosen at random. Across the items the ratio is then
+exact instead of off by the luck of the draw, and within any group of items
+the warehouse can form from the other tables (risk level, tier, signal,
+owner...) it holds on average. No churn day moves, so the other tables stay
+byte-identical with or without activities.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from b2b_ops.demo_data.common import DAY, NONE, Timeline, child_rng, expand, off
 from b2b_ops.demo_data.config import (
     ACTIVITY_BY_CSM,
     ACTIVITY_CHANNELS,
-    ACTIVITY_MENU,
+    ACTIVITY_MENUS,
     CSM_OWNERS,
     TABLE_COLUMNS,
     Planted,
@@ -86,17 +92,24 @@ def cycle_items(timeline: Timeline, planted: Planted, accounts: pd.DataFrame) ->
     )
 
 
-def choose_kinds(rng: np.random.Generator, churned: np.ndarray) -> np.ndarray:
-    """One menu choice per item (index into ACTIVITY_MENU), given its outcome."""
-    shares = np.array([share for share, _, _ in ACTIVITY_MENU.values()])
-    odds_ratios = np.array([ratio for _, ratio, _ in ACTIVITY_MENU.values()])
-    without_churn = shares / shares.sum()
-    with_churn = shares * odds_ratios / (shares * odds_ratios).sum()
-    draw = rng.random(len(churned))
-    cumulative = np.where(
-        churned[:, None], np.cumsum(with_churn)[None, :], np.cumsum(without_churn)[None, :]
-    )
-    return np.minimum((draw[:, None] >= cumulative).sum(axis=1), len(shares) - 1)
+def deal_kinds(
+    rng: np.random.Generator, churned: np.ndarray, menu: dict[str, tuple[float, float, str]]
+) -> np.ndarray:
+    """One kind of the menu per item, given its outcome: among the items that
+    churn, and among those that do not, each kind gets its exact share of
+    them (largest remainder), and which items get it is random."""
+    shares = np.array([share for share, _, _ in menu.values()])
+    odds_ratios = np.array([ratio for _, ratio, _ in menu.values()])
+    kinds = np.array(list(menu), dtype=object)
+    dealt = np.empty(len(churned), dtype=object)
+    for outcome, weights in ((False, shares), (True, shares * odds_ratios)):
+        rows = np.flatnonzero(churned == outcome)
+        wanted = weights / weights.sum() * len(rows)
+        counts = np.floor(wanted).astype(np.int64)
+        largest_remainders = np.argsort(counts - wanted, kind="stable")
+        counts[largest_remainders[: len(rows) - counts.sum()]] += 1
+        dealt[rows] = rng.permutation(np.repeat(kinds, counts))
+    return dealt
 
 
 def owners_at(versions: pa.Table, account_row: np.ndarray, seconds: np.ndarray) -> np.ndarray:
@@ -132,16 +145,21 @@ def activities_table(
 ) -> pa.Table:
     """One row per activity, time-ordered, with the contract's columns."""
     items = cycle_items(timeline, planted, accounts)
-    kinds = list(ACTIVITY_MENU)
-    choice = choose_kinds(child_rng(seed, "cs/activities", "policy"), items["churned"].to_numpy())
-    acted = choice != kinds.index("none")
+    # The owner in the CRM version valid at the end of the day the item appeared.
+    appeared = items["due"].to_numpy() - (planted.activity_worklist_window_days - 1)
+    has_csm = owners_at(versions, items["row"].to_numpy(), (appeared + 1) * DAY - 1) != ""
+    policy = child_rng(seed, "cs/activities", "policy")
+    choice = np.empty(len(items), dtype=object)
+    for menu, rows in (("csm", has_csm), ("automated", ~has_csm)):
+        choice[rows] = deal_kinds(policy, items["churned"].to_numpy()[rows], ACTIVITY_MENUS[menu])
+    acted = choice != "none"
     rng = child_rng(seed, "cs/activities", "details")
     # Unprompted activities, independent of everything: they only take
     # random items out of the untouched group.
     unprompted = rng.random(len(items)) < planted.activity_unprompted_share
     frame = pd.concat(
         [
-            items[acted].assign(kind=np.array(kinds, dtype=object)[choice[acted]]),
+            items[acted].assign(kind=choice[acted]),
             items[unprompted].assign(
                 kind=rng.choice(np.array(["other", "escalation"], dtype=object), unprompted.sum())
             ),
@@ -215,6 +233,7 @@ def effect_rows(planted: Planted) -> list[tuple[object, ...]]:
             share,
             "none" if ratio == 1.0 else "helps",
         )
-        for kind, (share, ratio, work_item) in ACTIVITY_MENU.items()
+        for menu in ACTIVITY_MENUS.values()
+        for kind, (share, ratio, work_item) in menu.items()
         if kind != "none"
     ]

@@ -375,16 +375,23 @@ class Planted:
 PLANTED = Planted()
 
 # The CS team's policy on every scorable worklist cycle item: one choice from
-# this menu, (share among items whose account does not churn, planted odds
+# the menu of the account's owner on the day the item appears, a CSM's own
+# actions where the account has a CSM, the automated ones where it has none.
+# Per kind: (share among items whose account does not churn, planted odds
 # ratio of churn within activity_effect_horizon_days for acted vs untouched
-# items, work item the generator guesses it answers). "none" is the untouched
-# share. usage_report is the action that does nothing (odds ratio 1).
-ACTIVITY_MENU: dict[str, tuple[float, float, str]] = {
-    "checkin": (0.15, 0.5, "csm_checkin_due"),
-    "executive_review": (0.10, 0.4, "csm_checkin_due"),
-    "usage_report": (0.20, 1.0, "usage_report_due"),
-    "training": (0.25, 0.3, "usage_report_due"),
-    "none": (0.30, 1.0, ""),
+# items, work item the effect is measured on). "none" is the untouched share.
+# usage_report is the action that does nothing (odds ratio 1).
+ACTIVITY_MENUS: dict[str, dict[str, tuple[float, float, str]]] = {
+    "csm": {
+        "checkin": (0.35, 0.4, "csm_checkin_due"),
+        "executive_review": (0.30, 0.3, "csm_checkin_due"),
+        "none": (0.35, 1.0, ""),
+    },
+    "automated": {
+        "usage_report": (0.30, 1.0, "usage_report_due"),
+        "training": (0.35, 0.3, "usage_report_due"),
+        "none": (0.35, 1.0, ""),
+    },
 }
 ACTIVITY_CHANNELS: dict[str, tuple[str, ...]] = {
     "checkin": ("call", "meeting"),

@@ -40,6 +40,7 @@ def generate(
     deliveries: str = "none",
     hold_back_days: int = 0,
     next_days_dir: Path | None = None,
+    events_per_account: int = EVENTS_PER_ACCOUNT,
 ) -> dict[str, object]:
     """Generate the demo landing data and its ground truth; returns the manifest.
 
@@ -47,13 +48,18 @@ def generate(
     (product/events/<YYYY-MM-DD>.<format>); hold_back_days > 0 then keeps
     the last days' files out of the landing folder, in next_days_dir
     (default: next_days/ beside it), to be delivered one by one
-    (b2b_ops.demo_data.deliveries)."""
+    (b2b_ops.demo_data.deliveries). events_per_account below the default
+    makes a lighter demo of the same size: the same accounts, subscriptions,
+    churn days, owners and every other table, only fewer product events, so
+    health scores rest on less usage (the action-effect test's M demo)."""
     if size not in SIZES:
         raise ValueError(f"size must be one of {sorted(SIZES)}, got {size!r}")
     if file_format not in FORMATS:
         raise ValueError(f"file format must be one of {FORMATS}, got {file_format!r}")
     if not 0.0 <= dirty_rate < 1.0:
         raise ValueError(f"dirty rate must be in [0, 1), got {dirty_rate}")
+    if events_per_account < 1:
+        raise ValueError(f"events per account must be at least 1, got {events_per_account}")
     if deliveries not in DELIVERIES:
         raise ValueError(f"deliveries must be one of {DELIVERIES}, got {deliveries!r}")
     if hold_back_days and deliveries != "daily":
@@ -105,7 +111,7 @@ def generate(
 
     started = time.perf_counter()
     plan = product.plan_sessions(
-        seed, timeline, planted, accounts, EVENTS_PER_ACCOUNT * len(accounts)
+        seed, timeline, planted, accounts, events_per_account * len(accounts)
     )
     sink.write_chunks(
         "product/events",
@@ -153,7 +159,9 @@ def generate(
                 landing_dir, next_days_dir, table, hold_back_days, seed
             )
 
-    parameters = planted_parameters(planted, size, seed, as_of, dirty_rate, timeline)
+    parameters = planted_parameters(
+        planted, size, seed, as_of, dirty_rate, timeline, events_per_account
+    )
     manifest: dict[str, object] = {
         "size": size,
         "seed": seed,

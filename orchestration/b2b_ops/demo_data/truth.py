@@ -15,7 +15,6 @@ from b2b_ops.demo_data.common import Timeline
 from b2b_ops.demo_data.config import (
     CHANNELS,
     CORE_FEATURES,
-    EVENTS_PER_ACCOUNT,
     EXPERIMENT_ID,
     INDUSTRIES,
     INDUSTRY_GROWTH,
@@ -109,7 +108,13 @@ def write_truth(
 
 
 def planted_parameters(
-    planted: Planted, size: str, seed: int, as_of: dt.date, dirty_rate: float, timeline: Timeline
+    planted: Planted,
+    size: str,
+    seed: int,
+    as_of: dt.date,
+    dirty_rate: float,
+    timeline: Timeline,
+    events_per_account: int,
 ) -> dict[str, object]:
     history_start = dt.date(1970, 1, 1) + dt.timedelta(days=timeline.start_day)
     return {
@@ -118,7 +123,7 @@ def planted_parameters(
         "as_of": as_of.isoformat(),
         "dirty_rate": dirty_rate,
         "history_start": history_start.isoformat(),
-        "events_per_account": EVENTS_PER_ACCOUNT,
+        "events_per_account": events_per_account,
         "experiment_id": EXPERIMENT_ID,
         "core_features": list(CORE_FEATURES),
         "industry_growth": dict(INDUSTRY_GROWTH),

@@ -9,5 +9,5 @@
     {%- if raw_strategy == 'delete+insert' and not is_incremental() -%}
         {{ return('append') }}
     {%- endif -%}
-    {{ return(dbt_spark.dbt_spark_validate_get_incremental_strategy(raw_strategy, file_format)) }}
+    {{ return(dbt.dbt_spark_validate_get_incremental_strategy(raw_strategy, file_format)) }}
 {% endmacro %}

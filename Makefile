@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # Runs started by make demo/build are recorded here, so `make ui` shows them.
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 
-.PHONY: setup browser demo build test test-fast reliability ui benchmark clean lint lint-fix
+.PHONY: setup setup-spark java test-spark browser demo build test test-fast reliability ui benchmark clean lint lint-fix
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,23 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 setup: $(VENV)/.installed ## create .venv and install the pinned dependencies
+
+# The Spark target's extra (dbt-spark, pyspark: about 500 MB); make setup
+# stays without it.
+$(VENV)/.installed-spark: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,spark]'
+	touch $@
+
+setup-spark: $(VENV)/.installed-spark java ## install the Spark extra (and Debian's Java 17 when root)
+
+java: ## Debian's Java 17 for Spark (installed when running as root, as CI does)
+	@command -v java >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; } || \
+		echo "note: Java 17 not installed; the Spark tests will be skipped"
+
+# Not part of make test: it builds the hand-made fixture on Spark (minutes).
+test-spark: setup-spark ## build the hand-made fixture on DuckDB and Spark; compare every mart row by row
+	$(BIN)/python -m pytest -m spark $(PYTEST_ARGS)
 
 browser: ## Debian's chromium for the UI test (installed when running as root, as CI does)
 	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \

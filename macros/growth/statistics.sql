@@ -41,18 +41,20 @@
 {#- z statistic of the two-proportion test with the pooled proportion
     (x1 successes of n1 against x2 of n2): (p2 - p1) / sqrt(p (1 - p)
     (1/n1 + 1/n2)), p = (x1 + x2) / (n1 + n2). Null when either group is
-    empty or the pooled rate is 0 or 1 (no variance, nothing to test). -#}
+    empty or the pooled rate is 0 or 1 (no variance, nothing to test).
+    The rates are doubles on every engine (Spark divides decimals to 6
+    places). -#}
 {% macro growth_two_proportion_z(x1, n1, x2, n2) -%}
     case
         when {{ n1 }} > 0 and {{ n2 }} > 0
             and ({{ x1 }} + {{ x2 }}) > 0
             and ({{ x1 }} + {{ x2 }}) < ({{ n1 }} + {{ n2 }})
             then (
-                1.0 * {{ x2 }} / {{ n2 }} - 1.0 * {{ x1 }} / {{ n1 }}
+                cast({{ x2 }} as double) / {{ n2 }} - cast({{ x1 }} as double) / {{ n1 }}
             ) / sqrt(
-                (1.0 * ({{ x1 }} + {{ x2 }}) / ({{ n1 }} + {{ n2 }}))
-                * (1.0 - 1.0 * ({{ x1 }} + {{ x2 }}) / ({{ n1 }} + {{ n2 }}))
-                * (1.0 / {{ n1 }} + 1.0 / {{ n2 }})
+                (cast({{ x1 }} + {{ x2 }} as double) / ({{ n1 }} + {{ n2 }}))
+                * (1.0 - cast({{ x1 }} + {{ x2 }} as double) / ({{ n1 }} + {{ n2 }}))
+                * (cast(1 as double) / {{ n1 }} + cast(1 as double) / {{ n2 }})
             )
     end
 {%- endmacro %}
@@ -122,10 +124,14 @@
     (each term computed through its logarithm, so a large statistic neither
     overflows nor divides infinity by infinity). 1 for a statistic of 0, 0
     for an infinite one, null without a statistic or with fewer than 1
-    degree of freedom. DuckDB
-    SQL (the range table function and lgamma); tests/python/test_growth.py
-    checks it against scipy. -#}
+    degree of freedom. tests/python/test_growth.py checks it against scipy.
+    The default is DuckDB SQL (the range table function, lgamma and isinf);
+    Spark has none of the three, see spark__growth_chi_square_p_value. -#}
 {% macro growth_chi_square_p_value(statistic, degrees_of_freedom) -%}
+    {{ return(adapter.dispatch('growth_chi_square_p_value', 'b2b_ops')(statistic, degrees_of_freedom)) }}
+{%- endmacro %}
+
+{% macro default__growth_chi_square_p_value(statistic, degrees_of_freedom) -%}
     {%- set x = "cast(" ~ statistic ~ " as double)" -%}
     {%- set k = "cast(" ~ degrees_of_freedom ~ " as integer)" -%}
     {%- set s = "((" ~ k ~ " % 2) / 2.0)" -%}
@@ -143,5 +149,41 @@
                 )), 0.0)
                 from range(0, cast(floor({{ k }} / 2) as bigint)) as series_terms (j)
             )
+    end
+{%- endmacro %}
+
+
+{#- The same sum on Spark: the terms j = 0 .. floor(k / 2) - 1 in one
+    aggregate over sequence(), carrying log Gamma(j + s + 1) by the
+    recurrence log Gamma(m + 1) = log Gamma(m) + ln m, from log Gamma(1) = 0
+    and log Gamma(3/2) = ln(sqrt(pi) / 2). An infinite statistic compares
+    equal to the double 'Infinity'. -#}
+{% macro spark__growth_chi_square_p_value(statistic, degrees_of_freedom) -%}
+    {%- set x = "cast(" ~ statistic ~ " as double)" -%}
+    {%- set k = "cast(" ~ degrees_of_freedom ~ " as integer)" -%}
+    {%- set s = "(cast(" ~ k ~ " % 2 as double) / 2)" -%}
+    {%- set log_gamma_step = "(case when j = 0 then cast(0 as double) else ln(j + " ~ s ~ ") end)" -%}
+    case
+        when {{ x }} is null or {{ k }} is null or {{ k }} < 1 then null
+        when {{ x }} <= 0 then 1.0
+        when {{ x }} >= cast('Infinity' as double) then 0.0
+        else
+            (case when {{ k }} % 2 = 1 then 2.0 * (1.0 - {{ growth_normal_cdf('sqrt(' ~ x ~ ')') }}) else 0.0 end)
+            + (case when {{ k }} >= 2 then aggregate(
+                sequence(0, cast(floor({{ k }} / 2) as integer) - 1),
+                named_struct(
+                    'log_gamma', case when {{ k }} % 2 = 1 then ln(sqrt(pi()) / 2) else cast(0 as double) end,
+                    'total', cast(0 as double)
+                ),
+                (terms, j) -> named_struct(
+                    'log_gamma', terms.log_gamma + {{ log_gamma_step }},
+                    'total', terms.total + exp(
+                        -{{ x }} / 2.0
+                        + (j + {{ s }}) * ln({{ x }} / 2.0)
+                        - (terms.log_gamma + {{ log_gamma_step }})
+                    )
+                ),
+                terms -> terms.total
+            ) else 0.0 end)
     end
 {%- endmacro %}

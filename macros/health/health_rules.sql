@@ -15,7 +15,7 @@
 {% macro nps_value(promoters, detractors, responses) -%}
     case
         when {{ responses }} > 0
-            then round(100.0 * ({{ promoters }} - {{ detractors }}) / {{ responses }}, 2)
+            then {{ round_double('cast(100 * (' ~ promoters ~ ' - ' ~ detractors ~ ') as double) / ' ~ responses, 2) }}
     end
 {%- endmacro %}
 

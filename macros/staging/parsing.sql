@@ -29,6 +29,19 @@
 {%- endmacro %}
 
 
+{#- Spark (ANSI off, as dbt-spark sets it) casts bad text to null, but it
+    also reads words such as 'yesterday' or 'now' as timestamps, which DuckDB
+    rejects: only text that starts with a yyyy-mm-dd date parses. -#}
+{% macro spark__parse_timestamp(expression) -%}
+    case
+        when {{ expression }} rlike '^[0-9]{4}-[0-9]{2}-[0-9]{2}'
+            and cast({{ expression }} as timestamp)
+            between timestamp '1900-01-01' and timestamp '9999-12-31 23:59:59.999999'
+            then cast({{ expression }} as timestamp)
+    end
+{%- endmacro %}
+
+
 {% macro parse_date(expression) -%}
     {{ return(adapter.dispatch('parse_date', 'b2b_ops')(expression)) }}
 {%- endmacro %}
@@ -41,6 +54,15 @@
     case
         when try_cast({{ expression }} as date) between date '1900-01-01' and date '9999-12-31'
             then try_cast({{ expression }} as date)
+    end
+{%- endmacro %}
+
+
+{% macro spark__parse_date(expression) -%}
+    case
+        when {{ expression }} rlike '^[0-9]{4}-[0-9]{2}-[0-9]{2}'
+            and cast({{ expression }} as date) between date '1900-01-01' and date '9999-12-31'
+            then cast({{ expression }} as date)
     end
 {%- endmacro %}
 
@@ -71,6 +93,31 @@
 {%- endmacro %}
 
 
+{#- Spark reads more text as a double than DuckDB does (Java's '1.5d',
+    hexadecimal), and a double beyond an integer's range saturates instead of
+    failing: only plain decimal numbers parse, integers within their range.
+    Spark has isnan but no isfinite. -#}
+{% macro spark__parse_number(expression, number_type) -%}
+    {%- set plain_number = "trim(" ~ expression ~ ") rlike '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$'" -%}
+    {%- set as_double = "cast(" ~ expression ~ " as double)" -%}
+    {%- if number_type in ('integer', 'bigint') -%}
+    {%- set largest = 2147483647 if number_type == 'integer' else 9223372036854775807 -%}
+    case
+        when {{ plain_number }}
+            and {{ as_double }} = floor({{ as_double }})
+            and abs({{ as_double }}) <= {{ largest }}
+            then cast({{ as_double }} as {{ number_type }})
+    end
+    {%- else -%}
+    case
+        when {{ plain_number }}
+            and abs({{ as_double }}) < cast('Infinity' as double)
+            then cast({{ expression }} as {{ number_type }})
+    end
+    {%- endif -%}
+{%- endmacro %}
+
+
 {#- The raw text of a quarantined row, so nothing landed is lost. -#}
 {% macro raw_values_text(columns, relation_alias) -%}
     {{ return(adapter.dispatch('raw_values_text', 'b2b_ops')(columns, relation_alias)) }}
@@ -92,4 +139,14 @@
         {{ column }} := {{ relation_alias }}._raw_{{ column }}{{ "," if not loop.last }}
         {%- endfor %}
     ))::varchar
+{%- endmacro %}
+
+{#- The same JSON text as DuckDB's: Spark's to_json drops null fields unless
+    told to keep them. -#}
+{% macro spark__raw_values_text(columns, relation_alias) -%}
+    to_json(named_struct(
+        {%- for column in columns %}
+        '{{ column }}', {{ relation_alias }}._raw_{{ column }}{{ "," if not loop.last }}
+        {%- endfor %}
+    ), map('ignoreNullFields', 'false'))
 {%- endmacro %}

@@ -5,14 +5,32 @@
     segmentation runs). Its columns and types are the ones the source
     declares (models/staging/ml/_ml__sources.yml), the same the Python
     writer reads. -#}
+{#- One statement per query: Spark's session cursor runs one statement at
+    a time. The hook itself then has no SQL left to run. -#}
 {% macro ensure_segmentation_table() %}
     {%- if execute %}
         {%- set output = graph.sources['source.' ~ project_name ~ '.ml.account_clusters'] %}
-        create schema if not exists {{ output.schema }};
-        create table if not exists {{ output.schema }}.{{ output.identifier }} (
-            {%- for column in output.columns.values() %}
-            {{ column.name }} {{ column.data_type }}{{ "," if not loop.last }}
-            {%- endfor %}
-        );
+        {%- set columns = [] %}
+        {%- for column in output.columns.values() %}
+            {%- do columns.append(column.name ~ ' ' ~ column.data_type) %}
+        {%- endfor %}
+        {%- do run_query('create schema if not exists ' ~ output.schema) %}
+        {%- do run_query(
+            'create table if not exists ' ~ output.schema ~ '.' ~ output.identifier
+            ~ ' (' ~ columns | join(', ') ~ ')' ~ table_storage_clause()
+        ) %}
     {%- endif %}
 {% endmacro %}
+
+{#- How a table created by hand is stored: DuckDB has one format; Spark
+    would make a Hive text table without a clause, the models are Parquet. -#}
+{% macro table_storage_clause() -%}
+    {{ return(adapter.dispatch('table_storage_clause', 'b2b_ops')()) }}
+{%- endmacro %}
+
+{% macro default__table_storage_clause() -%}
+{%- endmacro %}
+
+{% macro spark__table_storage_clause() -%}
+    {{ ' using parquet' }}
+{%- endmacro %}

@@ -40,7 +40,15 @@ def needs(item: pytest.Item) -> list[Callable[[Path], builds.Job]]:
     return [BUILD_FIXTURES[name] for name in item.fixturenames if name in BUILD_FIXTURES]
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The Spark tests take many minutes and a JVM: they run only when asked
+    # for by marker (make test-spark: -m spark), never in make test.
+    if "spark" not in (config.option.markexpr or ""):
+        for item in items:
+            if item.get_closest_marker("spark"):
+                item.add_marker(
+                    pytest.mark.skip(reason="a Spark test: run it with make test-spark")
+                )
     # Before -m deselects: `not slow` must leave these out.
     for item in items:
         if needs(item):

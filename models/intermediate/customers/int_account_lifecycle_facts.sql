@@ -120,7 +120,7 @@ final as (
 
     select
         accounts.account_id,
-        round(coalesce(current_mrr.mrr_amount, 0), 2) as current_mrr_amount,
+        {{ round_double('coalesce(current_mrr.mrr_amount, 0)', 2) }} as current_mrr_amount,
         first_paid.first_paid_on,
         started_trials.account_id is not null as has_started_trial,
         -- Negative while the latest trial runs past the as-of date.

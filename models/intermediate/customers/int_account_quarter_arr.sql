@@ -117,7 +117,7 @@ final as (
         tiering_days.account_id,
         tiering_days.quarter_start,
         tiering_days.tiered_on,
-        round(coalesce(running_arr.annual_arpu, 0), 2) as annual_arpu,
+        {{ round_double('coalesce(running_arr.annual_arpu, 0)', 2) }} as annual_arpu,
         growth_candidates.growth_rate as industry_growth_rate
     from tiering_days
     left join running_arr

@@ -72,7 +72,7 @@ monthly as (
         measured_months.month,
         measured_months.measured_on,
         -- Rounded to cents so that an unchanged MRR compares equal month to month.
-        round(coalesce(running_mrr.mrr_amount, 0), 2) as mrr_amount
+        {{ round_double('coalesce(running_mrr.mrr_amount, 0)', 2) }} as mrr_amount
     from measured_months
     left join running_mrr
         on measured_months.account_id = running_mrr.account_id

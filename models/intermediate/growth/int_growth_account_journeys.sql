@@ -112,7 +112,7 @@ final as (
         first_trials.first_trial_on,
         lifecycle_facts.first_paid_on,
         lifecycle_stages.lifecycle_stage,
-        round(coalesce(first_annual_fees.first_annual_fee_amount, 0), 2)
+        {{ round_double('coalesce(first_annual_fees.first_annual_fee_amount, 0)', 2) }}
             as first_annual_fee_amount
     from accounts
     left join converting_leads

@@ -175,8 +175,8 @@ compared as (
         sample_ratio_tests.srm_degrees_of_freedom,
         control.sends as control_sends,
         control.conversions as control_conversions,
-        1.0 * variant_counts.conversions / variant_counts.sends as conversion_rate,
-        1.0 * control.conversions / control.sends as control_conversion_rate,
+        cast(variant_counts.conversions as double) / variant_counts.sends as conversion_rate,
+        cast(control.conversions as double) / control.sends as control_conversion_rate,
         variant_counts.variant = 'control' as is_control
     from variant_counts
     inner join experiment_counts
@@ -223,8 +223,8 @@ final as (
         cast(opens as integer) as opens,
         cast(clicks as integer) as clicks,
         cast(conversions as integer) as conversions,
-        1.0 * opens / sends as open_rate,
-        1.0 * clicks / sends as click_rate,
+        cast(opens as double) / sends as open_rate,
+        cast(clicks as double) / sends as click_rate,
         conversion_rate,
         control_conversion_rate,
         case when not is_control and control_conversion_rate > 0
@@ -239,7 +239,7 @@ final as (
             as ci_upper,
         coalesce({{ growth_two_sided_p_value("z_score") }} < {{ var("ab_test_alpha") }}, false)
             as is_significant,
-        1.0 * sends / experiment_sends as share_of_sends,
+        cast(sends as double) / experiment_sends as share_of_sends,
         srm_p_value,
         srm_p_value < {{ var('ab_test_srm_alpha') }} as has_sample_ratio_mismatch,
         cast({{ ci_level }} as double) as confidence_level,

@@ -215,16 +215,16 @@ final as (
         cast(cohort_paid_short_window as integer) as cohort_paid_short_window,
         cast(cohort_paid_long_window as integer) as cohort_paid_long_window,
         case when leads > 0 and is_short_window_complete
-            then 1.0 * cohort_trials_short_window / leads end
+            then cast(cohort_trials_short_window as double) / leads end
             as cohort_lead_to_trial_short_window_rate,
         case when leads > 0 and is_long_window_complete
-            then 1.0 * cohort_trials_long_window / leads end
+            then cast(cohort_trials_long_window as double) / leads end
             as cohort_lead_to_trial_long_window_rate,
         case when leads > 0 and is_short_window_complete
-            then 1.0 * cohort_paid_short_window / leads end
+            then cast(cohort_paid_short_window as double) / leads end
             as cohort_lead_to_paid_short_window_rate,
         case when leads > 0 and is_long_window_complete
-            then 1.0 * cohort_paid_long_window / leads end
+            then cast(cohort_paid_long_window as double) / leads end
             as cohort_lead_to_paid_long_window_rate,
         cast(median_lead_to_trial_days as double) as median_lead_to_trial_days,
         cast(median_trial_to_paid_days as double) as median_trial_to_paid_days,

@@ -120,7 +120,7 @@ final as (
             as new_customers_from_referrals,
         {{ safe_divide('customer_counts.new_customers_from_referrals', 'customer_counts.new_customers') }}
             as share_of_new_customers_from_referrals,
-        cast(round(coalesce(customer_counts.rebates_owed_amount, 0), 2) as decimal(18, 2))
+        cast({{ round_double('coalesce(customer_counts.rebates_owed_amount, 0)', 2) }} as decimal(18, 2))
             as rebates_owed,
         {{ is_complete_month('months.month') }} as is_complete_month,
         cast({{ window_days }} as integer) as conversion_window_days,

@@ -176,7 +176,7 @@ flagged as (
 
     select
         *,
-        buying_roles_covered_count / 3.0 as decision_chain_coverage_rate,
+        buying_roles_covered_count / cast(3 as double) as decision_chain_coverage_rate,
         {{ flag_no_login('days_without_login') }} as flag_no_login,
         {{ flag_ticket_rise('tickets_last_30d', 'tickets_prior_30d') }} as flag_ticket_rise,
         {{ flag_nps_drop('nps_latest', 'nps_previous') }} as flag_nps_drop
@@ -188,24 +188,25 @@ scored as (
 
     select
         flagged.*,
-        round(weight_by_factor.login_recency_weight * coalesce(
-            least(flagged.days_without_login, {{ var('churn_no_login_days') }})
-                / {{ var('churn_no_login_days') }}.0,
-            1.0
-        ), 2) as login_recency_points_lost,
+        {{ round_double(
+            "weight_by_factor.login_recency_weight * coalesce(
+                least(flagged.days_without_login, " ~ var('churn_no_login_days') ~ ")
+                    / cast(" ~ var('churn_no_login_days') ~ " as double),
+                1.0
+            )", 2) }} as login_recency_points_lost,
         case when flagged.flag_ticket_rise then weight_by_factor.ticket_rise_weight else 0.0 end
             as ticket_rise_points_lost,
         case when flagged.flag_nps_drop then weight_by_factor.nps_drop_weight else 0.0 end
             as nps_drop_points_lost,
-        round(weight_by_factor.nps_level_weight * coalesce((10 - flagged.nps_latest) / 10.0, 0.0), 2)
+        {{ round_double('weight_by_factor.nps_level_weight * coalesce((10 - flagged.nps_latest) / cast(10 as double), 0.0)', 2) }}
             as nps_level_points_lost,
         -- Only a fall loses points (a rise or no change is 0, never -0).
         case
             when flagged.usage_trend_rate < 0
-                then round(weight_by_factor.usage_trend_weight * least(-1.0 * flagged.usage_trend_rate, 1.0), 2)
+                then {{ round_double('weight_by_factor.usage_trend_weight * least(-1.0 * flagged.usage_trend_rate, 1.0)', 2) }}
             else 0.0
         end as usage_trend_points_lost,
-        round(weight_by_factor.decision_chain_weight * (1.0 - flagged.decision_chain_coverage_rate), 2)
+        {{ round_double('weight_by_factor.decision_chain_weight * (1.0 - flagged.decision_chain_coverage_rate)', 2) }}
             as decision_chain_points_lost,
         '{{ var("health_weights_version") }}' as weights_version
     from flagged
@@ -217,13 +218,14 @@ scored_total as (
 
     select
         *,
-        round(100.0
+        {{ round_double(
+            "100.0
             - login_recency_points_lost
             - ticket_rise_points_lost
             - nps_drop_points_lost
             - nps_level_points_lost
             - usage_trend_points_lost
-            - decision_chain_points_lost, 2) as health_score
+            - decision_chain_points_lost", 2) }} as health_score
     from scored
 
 ),
@@ -300,7 +302,7 @@ final as (
         decision_chain_points_lost,
         health_score,
         previous_health_score,
-        round(health_score - previous_health_score, 2) as health_score_change,
+        {{ round_double('health_score - previous_health_score', 2) }} as health_score_change,
         -- The factor whose lost points moved most since the previous as-of
         -- date: the first answer to "why did the score move?".
         case

@@ -146,7 +146,7 @@ final as (
         coalesce(account_contacts.user_contacts, 0) > 0 as has_user,
         coalesce(account_contacts.influencer_contacts, 0) > 0 as has_influencer,
         cast(coalesce(roles_covered.buying_roles_covered_count, 0) as integer) as buying_roles_covered_count,
-        coalesce(roles_covered.buying_roles_covered_count, 0) / 3.0 as coverage_score,
+        coalesce(roles_covered.buying_roles_covered_count, 0) / cast(3 as double) as coverage_score,
         cast(coalesce(account_contacts.engaged_contact_count, 0) as integer) as engaged_contact_count,
         {%- for role in ['decision_maker', 'user', 'influencer'] %}
         cast(coalesce(account_contacts.engaged_{{ role }}_contacts, 0) as integer) as engaged_{{ role }}_contacts,

@@ -111,7 +111,7 @@ ranked_factors as (
         {{ dbt.concat([
             "factor_text",
             "' (-'",
-            "cast(round(points_lost, 1) as " ~ text ~ ")",
+            "cast(" ~ round_double('points_lost', 1) ~ " as " ~ text ~ ")",
             "' pts)'",
         ]) }} as factor_reason,
         row_number() over (
@@ -139,7 +139,7 @@ flag_texts as (
 
     select
         account_id,
-        {{ dbt.listagg('factor_text', "'; '", 'order by factor_order') }} as churn_flags_text
+        {{ ordered_listagg('factor_text', "'; '", 'factor_order') }} as churn_flags_text
     from factor_rows
     where is_flagged
     group by account_id
@@ -158,7 +158,7 @@ final as (
         {{ dbt.concat([
             "coalesce(" ~ dbt.concat(["'churn flags: '", "flag_texts.churn_flags_text", "'. '"]) ~ ", '')",
             "'health score '",
-            "cast(round(worded.health_score, 1) as " ~ text ~ ")",
+            "cast(" ~ round_double('worded.health_score', 1) ~ " as " ~ text ~ ")",
             "' ('",
             "worded.risk_level",
             "' risk)'",

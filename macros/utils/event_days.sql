@@ -41,3 +41,23 @@
     )
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- A predicate on a trial key column, true for the trials whose rows a run
+    of the trial-day model recomputes whole: the trials of the table
+    raw._changed_trials that the orchestrator writes before the run
+    (b2b_ops.incremental.write_changed_trials: trials whose window or
+    account changed since the model last ran, or that arrived or left).
+    Without the table there is no trial to recompute. -#}
+{% macro is_in_changed_trials(column) -%}
+    {%- set table = none -%}
+    {%- if execute -%}
+        {%- set table = adapter.get_relation(
+            database=target.database, schema='raw', identifier='_changed_trials') -%}
+    {%- endif -%}
+    {%- if table is none -%}
+    false
+    {%- else -%}
+    {{ column }} in (select trial_id from {{ table }})
+    {%- endif -%}
+{%- endmacro %}

@@ -61,3 +61,22 @@
     {{ column }} in (select trial_id from {{ table }})
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- The first and last day of the windows of the changed trials (above) in
+    the staged trials, [first, last], or none when no trial changed: the
+    trial-day model reads the events of those days only. -#}
+{% macro changed_trials_span(trials_relation) -%}
+    {%- if not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set predicate = is_in_changed_trials('trial_id') -%}
+    {%- if predicate | trim == 'false' -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set result = run_query(
+        'select min(cast(started_at as date)), max(cast(ends_at as date)) from '
+        ~ trials_relation ~ ' where ' ~ predicate) -%}
+    {%- set first, last = result.rows[0] -%}
+    {{ return(none if first is none else [first, last]) }}
+{%- endmacro %}

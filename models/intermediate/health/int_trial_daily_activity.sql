@@ -16,6 +16,8 @@
     pre_hook="{% if is_incremental() %}delete from {{ this }} where {{ is_in_event_days('activity_on') }} or {{ is_in_changed_trials('trial_id') }}{% endif %}",
 ) }}
 
+{%- set changed_span = changed_trials_span(ref('stg_product__trials')) if is_incremental() else none %}
+
 with trials as (
 
     select * from {{ ref('stg_product__trials') }}
@@ -24,15 +26,28 @@ with trials as (
 
 events as (
 
+    -- Two reads, each of a range of days (events are stored in time order,
+    -- so each skips the rest): the touched days, and the days the changed
+    -- trials' windows span (only their accounts' events, on other days).
     select * from {{ ref('stg_product__events') }}
     where event_type in ('login', 'feature_use')
     {% if is_incremental() %}
-        and (
-            {{ is_in_event_days('occurred_at') }}
-            or account_id in (
+        and {{ is_in_event_days('occurred_at') }}
+
+    union all
+
+    select * from {{ ref('stg_product__events') }}
+    where event_type in ('login', 'feature_use')
+        {% if changed_span is none %}
+            and false
+        {% else %}
+            and occurred_at >= cast('{{ changed_span[0] }}' as date)
+            and occurred_at < {{ dbt.dateadd('day', 1, "cast('" ~ changed_span[1] ~ "' as date)") }}
+            and not {{ is_in_event_days('occurred_at') }}
+            and account_id in (
                 select account_id from trials where {{ is_in_changed_trials('trial_id') }}
             )
-        )
+        {% endif %}
     {% endif %}
 
 ),

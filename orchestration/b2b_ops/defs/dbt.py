@@ -124,9 +124,7 @@ def event_days_assets(partitions: DailyPartitionsDefinition) -> AssetsDefinition
                 connection, relation_of(STAGED_TRIALS), relation_of(TRIAL_DAYS)
             )
             why_rebuild = (
-                "full refresh"
-                if is_full_refresh(context)
-                else pending.why_rebuild or why_trials
+                "full refresh" if is_full_refresh(context) else pending.why_rebuild or why_trials
             )
             days = sorted(set(requested) | pending.days)
             ranges = day_ranges(days)

@@ -41,3 +41,42 @@
     )
     {%- endif -%}
 {%- endmacro %}
+
+
+{#- A predicate on a trial key column, true for the trials whose rows a run
+    of the trial-day model recomputes whole: the trials of the table
+    raw._changed_trials that the orchestrator writes before the run
+    (b2b_ops.incremental.write_changed_trials: trials whose window or
+    account changed since the model last ran, or that arrived or left).
+    Without the table there is no trial to recompute. -#}
+{% macro is_in_changed_trials(column) -%}
+    {%- set table = none -%}
+    {%- if execute -%}
+        {%- set table = adapter.get_relation(
+            database=target.database, schema='raw', identifier='_changed_trials') -%}
+    {%- endif -%}
+    {%- if table is none -%}
+    false
+    {%- else -%}
+    {{ column }} in (select trial_id from {{ table }})
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The first and last day of the windows of the changed trials (above) in
+    the staged trials, [first, last], or none when no trial changed: the
+    trial-day model reads the events of those days only. -#}
+{% macro changed_trials_span(trials_relation) -%}
+    {%- if not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set predicate = is_in_changed_trials('trial_id') -%}
+    {%- if predicate | trim == 'false' -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set result = run_query(
+        'select min(cast(started_at as date)), max(cast(ends_at as date)) from '
+        ~ trials_relation ~ ' where ' ~ predicate) -%}
+    {%- set first, last = result.rows[0] -%}
+    {{ return(none if first is none else [first, last]) }}
+{%- endmacro %}

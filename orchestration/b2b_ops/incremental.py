@@ -20,6 +20,12 @@ themselves:
 How far the account-day model got is a landing sequence number (the ledger's
 delivery ids and removal numbers share one sequence), kept in
 raw._refresh_state once the model has run.
+
+The trial-day model (int_trial_daily_activity) recomputes the same days, and
+also every row of a trial whose window changed: trials come from a full
+export, so the trials a run changes are the difference between the staged
+trials and the copy of them the model was last built from
+(raw._trial_windows, written once the model has run).
 """
 
 from __future__ import annotations
@@ -35,6 +41,14 @@ EVENTS_TABLE = "product/events"
 RAW_EVENTS = f"{RAW_SCHEMA}.product__events"
 STAGED_EVENTS = "stg_product__events"
 EVENT_DAYS = "int_account_daily_activity"
+TRIAL_DAYS = "int_trial_daily_activity"
+STAGED_TRIALS = "stg_product__trials"
+# The trials a run of the trial-day model recomputes whole, read by the
+# macro is_in_changed_trials() (macros/utils/event_days.sql) at run time.
+CHANGED_TRIALS = f"{RAW_SCHEMA}._changed_trials"
+# The trial windows the trial-day model was last built from.
+TRIAL_WINDOWS = f"{RAW_SCHEMA}._trial_windows"
+TRIAL_WINDOW_COLUMNS = "trial_id, account_id, started_at, ends_at"
 # The days a run of the account-day model recomputes, read by the macro
 # event_day_ranges() (macros/utils/event_days.sql) at run time.
 DAY_RANGES = f"{RAW_SCHEMA}._event_day_ranges"
@@ -151,3 +165,40 @@ def day_ranges(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
         else:
             ranges.append((day, day))
     return ranges
+
+
+def write_changed_trials(
+    connection: duckdb.DuckDBPyConnection, staged_trials: str, trial_days: str
+) -> str:
+    """Write the trials whose window changed since the trial-day model last
+    ran (raw._changed_trials); return why the model must be rebuilt whole
+    instead, or "" when it need not be."""
+    connection.execute(f"create or replace table {CHANGED_TRIALS} (trial_id varchar)")
+    if not relation_exists(connection, TRIAL_WINDOWS):
+        return "trial windows not recorded yet"
+    if not relation_exists(connection, trial_days):
+        return "first run"
+    # A trial is changed when its row is in one copy and not the other: a
+    # new or changed window is in the staged trials only, a gone or changed
+    # one in the recorded copy only.
+    connection.execute(
+        f"""
+        insert into {CHANGED_TRIALS}
+        select distinct trial_id from (
+            (select {TRIAL_WINDOW_COLUMNS} from {staged_trials}
+             except select {TRIAL_WINDOW_COLUMNS} from {TRIAL_WINDOWS})
+            union all
+            (select {TRIAL_WINDOW_COLUMNS} from {TRIAL_WINDOWS}
+             except select {TRIAL_WINDOW_COLUMNS} from {staged_trials})
+        )
+        """
+    )
+    return ""
+
+
+def record_trial_windows(connection: duckdb.DuckDBPyConnection, staged_trials: str) -> None:
+    """The trial windows the trial-day model has now been built from."""
+    connection.execute(
+        f"create or replace table {TRIAL_WINDOWS} as "
+        f"select {TRIAL_WINDOW_COLUMNS} from {staged_trials}"
+    )

@@ -13,11 +13,19 @@
         the first events file with a row whose event_id comes again in a
         later file is delivered again without that row: the later copy, a
         duplicate until now, is staged instead
+    python tests/python/delivery_edits.py late-trial-logins LANDING
+        a new events file with two late logins of the first trial with a
+        login in its window: one at the window's last moment (ends_at, in
+        it), one a day later (out of it); their days are long past
+    python tests/python/delivery_edits.py shorten-trial LANDING
+        the trials export ends the last trial with a login in its window a
+        second before that trial's last login, so the login leaves the window
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -82,6 +90,79 @@ def redeliver(landing: Path) -> str:
     raise SystemExit(f"no event_id in {files[0].parent} comes again in a later file")
 
 
+def parse_time(text: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def format_time(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def trials_file(landing: Path) -> Path:
+    return landing / "product" / "trials.csv"
+
+
+def trials_with_logins(landing: Path) -> list[tuple[int, list[str]]]:
+    """(row index in the trials file, the trial's last login row inside its
+    window) for each trial with one, in the trials file's order."""
+    logins: dict[str, list[tuple[dt.datetime, list[str]]]] = {}
+    for path in event_files(landing):
+        [header, *rows] = read_rows(path)
+        for row in rows:
+            moment = parse_time(row[header.index("occurred_at")])
+            if row[header.index("event_type")] == "login" and moment is not None:
+                logins.setdefault(row[header.index("account_id")], []).append((moment, row))
+    [header, *trials] = read_rows(trials_file(landing))
+    found = []
+    for index, trial in enumerate(trials):
+        started = parse_time(trial[header.index("started_at")])
+        ends = parse_time(trial[header.index("ends_at")])
+        inside = [
+            (moment, row)
+            for moment, row in logins.get(trial[header.index("account_id")], [])
+            if started is not None and ends is not None and started < moment <= ends
+        ]
+        if inside:
+            found.append((index, max(inside)[1]))
+    if len(found) < 2:
+        raise SystemExit(
+            f"fewer than two trials in {trials_file(landing)} have a login in their window"
+        )
+    return found
+
+
+def late_trial_logins(landing: Path) -> str:
+    [(index, login), *_] = trials_with_logins(landing)
+    [header, *trials] = read_rows(trials_file(landing))
+    ends_at = trials[index][header.index("ends_at")]
+    [events_header, *_] = read_rows(event_files(landing)[0])
+    late = []
+    for number, occurred_at in enumerate(
+        [ends_at, format_time(parse_time(ends_at) + dt.timedelta(days=1))], start=1
+    ):
+        row = list(login)
+        row[events_header.index("event_id")] = f"evt_late_trial_{number}"
+        row[events_header.index("occurred_at")] = occurred_at
+        late.append(row)
+    path = landing / "product" / "events" / "late-trial-logins.csv"
+    write_rows(path, [events_header, *late])
+    return f"wrote {path}: logins at {ends_at} (the window's last moment) and a day later"
+
+
+def shorten_trial(landing: Path) -> str:
+    [*_, (index, login)] = trials_with_logins(landing)
+    [events_header, *_] = read_rows(event_files(landing)[0])
+    last_login = parse_time(login[events_header.index("occurred_at")])
+    path = trials_file(landing)
+    [header, *trials] = read_rows(path)
+    trials[index][header.index("ends_at")] = format_time(last_login - dt.timedelta(seconds=1))
+    write_rows(path, [header, *trials])
+    return f"{trials[index][0]} now ends a second before its last login in {path}"
+
+
 if __name__ == "__main__":
     command, landing = sys.argv[1], Path(sys.argv[2])
     edits = {
@@ -89,6 +170,8 @@ if __name__ == "__main__":
         "restore-account": restore_account,
         "split-invoices": split_invoices,
         "redeliver": redeliver,
+        "late-trial-logins": late_trial_logins,
+        "shorten-trial": shorten_trial,
     }
     edit = edits[command]
     print(edit(landing))

@@ -3,7 +3,9 @@ gives (issue 13): the XS demo's history of daily event files is built, then
 each held-back day (with late rows) is delivered and refreshed, an account
 leaves and comes back, an events file is redelivered, and every published
 mart is compared, by checksum, with a full refresh of the same files
-(builds.deliveries_job)."""
+(conftest.deliveries_job). Last, late logins of a trial and a trial
+window shortened in the trials export are delivered and refreshed: the
+trial-day model recomputes their day and that trial."""
 
 from __future__ import annotations
 
@@ -35,6 +37,7 @@ def test_incremental_refreshes_give_every_mart_of_a_full_refresh(deliveries_buil
 EVENT_PATH = (
     "staging.base_product__events",
     "intermediate.int_account_daily_activity",
+    "intermediate.int_trial_daily_activity",
     "quarantine.quarantined_rows",
     "quarantine.landing_reconciliation",
 )
@@ -64,8 +67,9 @@ def test_the_event_path_equals_a_full_refresh_row_for_row(deliveries_build, rela
 
 
 def test_each_refresh_recomputed_only_what_changed(deliveries_build):
-    # builds.deliveries_job's builds: the history, the two deliveries, the full refresh.
-    history, first, second, full = [
+    # conftest.deliveries_job's builds: the history, the two deliveries, the
+    # late trial logins, the full refresh.
+    history, first, second, late_trial_logins, full = [
         log_path(result.stdout).read_text()
         for result in deliveries_build["results"]
         if result.args[:2] == [CLI, "build"]
@@ -75,6 +79,8 @@ def test_each_refresh_recomputed_only_what_changed(deliveries_build):
     assert "event days: recomputing" in first
     # The second replaced an events file: its rows left, so every day.
     assert "event days: rebuilding every day (1 delivery file(s) of events replaced)" in second
+    # The late logins' days, and the shortened trial's every day.
+    assert "event days: recomputing" in late_trial_logins
     assert "event days: rebuilding every day (full refresh)" in full
 
 

@@ -35,7 +35,10 @@ with trials as (
 
 trial_days as (
 
+    -- The trial-day model keeps every landed day; only days on or before
+    -- the as-of date count.
     select * from {{ ref('int_trial_daily_activity') }}
+    where {{ is_visible_at_as_of('activity_on') }}
 
 ),
 

@@ -27,9 +27,13 @@ from b2b_ops.defs.dbt_project import DBT_PROJECT, MANIFEST, TRANSLATOR, relation
 from b2b_ops.incremental import (
     EVENT_DAYS,
     STAGED_EVENTS,
+    STAGED_TRIALS,
+    TRIAL_DAYS,
     day_ranges,
     pending_event_days,
     record_processed,
+    record_trial_windows,
+    write_changed_trials,
     write_day_ranges,
 )
 from b2b_ops.landing import connect
@@ -38,7 +42,7 @@ from b2b_ops.settings import Settings
 
 SEGMENT_MODELS = "stg_ml__account_clusters account_segments"
 # The models whose rows are days of events: incremental by day.
-EVENT_DAY_MODELS = EVENT_DAYS
+EVENT_DAY_MODELS = f"{EVENT_DAYS} {TRIAL_DAYS}"
 
 
 class WarehouseDbt(DbtCliResource):
@@ -126,16 +130,23 @@ def event_days_assets(partitions: DailyPartitionsDefinition) -> AssetsDefinition
     def event_days(
         context: AssetExecutionContext, dbt: DbtCliResource, settings: Settings
     ) -> Iterator[Any]:
-        """Account-day activity: recomputes the days the run targets and every
-        other day whose events changed since it last ran (late rows, a
-        redelivered file, a duplicate or orphan decided again); those days
-        are recorded as materialized too. A full refresh rebuilds it whole."""
+        """Account-day and trial-day activity: recomputes the days the run
+        targets and every other day whose events changed since it last ran
+        (late rows, a redelivered file, a duplicate or orphan decided again);
+        those days are recorded as materialized too. The trial-day model also
+        recomputes every row of a trial whose window changed. A full refresh
+        rebuilds both whole."""
         requested = requested_days(context)
         with connect(settings.warehouse_path, settings.duckdb_config) as connection:
             pending = pending_event_days(
                 connection, relation_of(STAGED_EVENTS), relation_of(EVENT_DAYS)
             )
-            why_rebuild = "full refresh" if is_full_refresh(context) else pending.why_rebuild
+            why_trials = write_changed_trials(
+                connection, relation_of(STAGED_TRIALS), relation_of(TRIAL_DAYS)
+            )
+            why_rebuild = (
+                "full refresh" if is_full_refresh(context) else pending.why_rebuild or why_trials
+            )
             days = sorted(set(requested) | pending.days)
             ranges = day_ranges(days)
             write_day_ranges(connection, [] if why_rebuild else ranges)
@@ -148,6 +159,7 @@ def event_days_assets(partitions: DailyPartitionsDefinition) -> AssetsDefinition
         yield from _dbt_build(context, dbt, settings, full_refresh=bool(why_rebuild))
         with connect(settings.warehouse_path, settings.duckdb_config) as connection:
             record_processed(connection, EVENT_DAYS, pending.landing_seq)
+            record_trial_windows(connection, relation_of(STAGED_TRIALS))
         if why_rebuild:
             return
         keys = set(partitions.get_partition_keys())

@@ -182,8 +182,12 @@ def deliveries_job(root: Path) -> Job:
     delivery files from the start; with the first day, the CRM export loses
     an account (its events become orphans); with the second, it comes back
     and an earlier events file is redelivered without a row a later file
-    repeats. Last, a copy of that warehouse (its ledger: the same delivery
-    order and load times) refreshed from scratch with --full-refresh."""
+    repeats. That refresh rebuilds the event-day models (an events file
+    was replaced), so a fourth one recomputes days and trials: late logins
+    of a trial at its window's last moment and a day later (an old day to
+    recompute), and a trial whose window the trials export shortens. Last,
+    a copy of that warehouse (its ledger: the same delivery order and load
+    times) refreshed from scratch with --full-refresh."""
     landing = root / "landing"
     paths = {
         "landing": landing,
@@ -218,6 +222,9 @@ def deliveries_job(root: Path) -> Job:
         deliver,
         edit("restore-account"),
         edit("redeliver"),
+        build,
+        edit("late-trial-logins"),
+        edit("shorten-trial"),
         build,
         Step(["mkdir", "-p", str(paths["full"].parent)], cli_environment()),
         Step(["cp", str(paths["incremental"]), str(paths["full"])], cli_environment()),

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -23,30 +22,6 @@ from builds import CLI, DEMO_AS_OF, HANDMADE_AS_OF, HANDMADE_LANDING, cli_enviro
 __all__ = ["CLI", "DEMO_AS_OF", "HANDMADE_AS_OF", "HANDMADE_LANDING", "PROJECT_DIR"]
 
 
-def deliveries_job(root: Path) -> builds.Job:
-    """builds.deliveries_job with a fourth incremental refresh before the
-    full one, so the last refresh the full one is compared with recomputes
-    days and trials instead of rebuilding the event-day models (the third
-    replaced an events file, so it rebuilt them): late logins of a trial at
-    its window's last moment and a day later (an old day to recompute), and
-    a trial whose window the trials export shortens (tests/python/delivery_edits.py)."""
-    job = builds.deliveries_job(root)
-    landing, incremental = job.paths["landing"], job.paths["incremental"]
-    script = PROJECT_DIR / "tests" / "python" / "delivery_edits.py"
-    edits = [
-        builds.Step([sys.executable, str(script), edit, str(landing)], cli_environment())
-        for edit in ("late-trial-logins", "shorten-trial")
-    ]
-    refresh_step = builds.build_step(landing, DEMO_AS_OF, incremental)
-    [full_folder] = [
-        index
-        for index, step in enumerate(job.steps)
-        if step.command == ["mkdir", "-p", str(job.paths["full"].parent)]
-    ]
-    job.steps[full_folder:full_folder] = [*edits, refresh_step]
-    return job
-
-
 # The fixtures that stand for a shared build, with the job that makes it. A
 # test using one is slow, whatever its module says, so `make test-fast` (not
 # slow) runs no build.
@@ -57,7 +32,7 @@ BUILD_FIXTURES: dict[str, Callable[[Path], builds.Job]] = {
     "xs_two_builds": builds.health_job,
     "fresh_clone": builds.fresh_clone_job,
     "superset_home": builds.superset_job,
-    "deliveries_build": deliveries_job,
+    "deliveries_build": builds.deliveries_job,
 }
 
 
@@ -184,8 +159,8 @@ def xs_two_builds(background_builds) -> dict:
 def deliveries_build(background_builds) -> dict:
     """The XS demo's history, then two daily deliveries and a delivery of
     late trial logins with a shortened trial, each refreshed incrementally,
-    and a full refresh of the same files (deliveries_job)."""
-    return shared_build(background_builds, deliveries_job)
+    and a full refresh of the same files (builds.deliveries_job)."""
+    return shared_build(background_builds, builds.deliveries_job)
 
 
 @pytest.fixture(scope="session")

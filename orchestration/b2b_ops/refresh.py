@@ -24,7 +24,7 @@ from dagster import DagsterInstance
 from b2b_ops.landing import check_landing
 from b2b_ops.progress import Progress
 from b2b_ops.runs import FULL_REFRESH_TAG, clamp_to_partitions, event_day_partitions, range_tags
-from b2b_ops.settings import PROJECT_DIR, Settings, dagster_home, resolved
+from b2b_ops.settings import PROJECT_DIR, Settings, dagster_home, dbt_run_target_path, resolved
 
 LOG_FOLDER = "logs"
 LOGS_KEPT = 20
@@ -164,4 +164,6 @@ def run_refresh(
         if failures and failures[0].event_specific_data and failures[0].event_specific_data.error:
             raise RefreshFailedError(_root_cause(failures[0].event_specific_data.error))
         raise RefreshFailedError(f"the refresh failed; the full log is in {log_path}")
+    # After a failure the folder stays: dbt's error names the compiled SQL in it.
+    shutil.rmtree(dbt_run_target_path(run_id), ignore_errors=True)
     return RefreshReport(log_path, progress.warning_lines())

@@ -306,3 +306,15 @@ def dagster_home() -> Path | None:
 def dbt_target_path() -> Path:
     """dbt's artifacts folder: $DBT_TARGET_PATH (dbt's own variable), else target/."""
     return Path(os.environ.get("DBT_TARGET_PATH", "").strip() or "target")
+
+
+def dagster_dbt_target_path() -> Path:
+    """Dagster's dbt manifest and its runs' folders: apart from what dbt run by
+    hand writes, so one never reads the other's half-written files."""
+    return dbt_target_path() / "dagster"
+
+
+def dbt_run_target_path(run_id: str) -> Path:
+    """The folder the dbt runs of one Dagster run share: the first run's
+    parse, which the others reuse, and the compiled SQL."""
+    return PROJECT_DIR / dagster_dbt_target_path() / f"refresh-{run_id[:8]}"

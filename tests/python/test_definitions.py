@@ -56,6 +56,18 @@ def test_a_dbt_run_costs_no_dbt_start_inside_the_dagster_process(monkeypatch):
     assert invocation.is_successful(), invocation.get_error()
 
 
+def test_a_dbt_run_writes_only_the_parse_the_next_run_reuses(tmp_path):
+    # The refresh's dbt runs write no debug log and no JSON artifacts (nothing
+    # reads them; they cost seconds of CPU each), but keep the partial parse:
+    # without it each of a refresh's five dbt runs would parse the project whole.
+    target = tmp_path / "target"
+    invocation = dbt_resource().cli(["parse"], target_path=target).wait()
+    assert invocation.is_successful(), invocation.get_error()
+    written = {path.name for path in target.iterdir()}
+    assert "partial_parse.msgpack" in written
+    assert not written & {"dbt.log", "manifest.json", "semantic_manifest.json"}, written
+
+
 def test_every_model_in_schema_marts_is_published():
     published = defs.resolve_assets_def("published_marts")
     deps = {dep.asset_key for dep in published.specs_by_key[published.key].deps}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from b2b_ops.settings import PROJECT_DIR
+from b2b_ops.settings import PROJECT_DIR, dbt_run_target_path
 from conftest import HANDMADE_AS_OF, query
 
 pytestmark = pytest.mark.slow
@@ -128,6 +128,16 @@ def test_summary_is_printed(handmade_build):
     assert "MRR 2025-05" in out
     assert "NRR (12 months) 100.0 %" in out
     assert "unknown_currency" in out
+
+
+def test_a_finished_refresh_leaves_no_dbt_folder_behind(handmade_build):
+    # Each refresh's dbt runs share a folder (about 5 MB: the parse, compiled
+    # SQL); kept, they piled up in target/ at every refresh (1.8 GB after a
+    # day of test runs). The log file's name ends with the run's id.
+    run_id = handmade_build["log"].stem.rsplit("-", 1)[-1]
+    assert len(run_id) == 8
+    assert not dbt_run_target_path(run_id).exists()
+    assert dbt_run_target_path(run_id).parent.is_dir()
 
 
 def test_dbt_unit_tests_pass(handmade_build):

@@ -13,7 +13,7 @@ from dagster import AssetKey
 from dagster_dbt import DagsterDbtTranslator, DbtProject
 
 from b2b_ops.dbt_runner import dbt_executable, project_arguments
-from b2b_ops.settings import PROJECT_DIR, dbt_target_path
+from b2b_ops.settings import PROJECT_DIR, dagster_dbt_target_path
 
 MARTS_SCHEMA = "marts"
 # What dbt reads to build the manifest; an edit to any makes it stale.
@@ -77,11 +77,8 @@ def load_manifest(project: DbtProject) -> dict[str, Any]:
         return json.loads(project.manifest_path.read_text())
 
 
-# Dagster's manifest and its runs' artifacts live in target/dagster/, apart
-# from what dbt run by hand (or make conventions) writes into target/, so one
-# never reads the other's half-written files.
 DBT_PROJECT = DbtProject(
-    project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR, target_path=dbt_target_path() / "dagster"
+    project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR, target_path=dagster_dbt_target_path()
 )
 # Parsed only when the manifest is missing or older than the project, in
 # every process that loads the definitions (the CLI, `dagster dev` and its

@@ -54,7 +54,9 @@ class Progress:
 
     stream: TextIO
     dbt_nodes: dict[str, int]
-    built: dict[str, int] = field(default_factory=dict)
+    # The assets each dbt step built: an event-day step reports one asset
+    # once per day it recomputed, and each asset counts once.
+    built: dict[str, set[str]] = field(default_factory=dict)
     step_checks: dict[str, Checks] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     absent: list[str] = field(default_factory=list)
@@ -102,7 +104,7 @@ class Progress:
             if absent:
                 self.absent.append(name)
         elif step in self.dbt_nodes:
-            self._built_one(step)
+            self._built_one(step, name)
         elif step == SEGMENTATION_STEP:
             reason = metadata.get("reason", "")
             silhouette = metadata.get("silhouette")
@@ -120,9 +122,13 @@ class Progress:
                 "publish", f"{len(tables)} tables (marts and semantic) in {metadata.get('path')}"
             )
 
-    def _built_one(self, step: str) -> None:
+    def _built_one(self, step: str, name: str) -> None:
         total = self.dbt_nodes[step]
-        done = self.built[step] = self.built.get(step, 0) + 1
+        built = self.built.setdefault(step, set())
+        if name in built:
+            return
+        built.add(name)
+        done = len(built)
         # A line at 25, 50 and 75 %, not one per model (the step's end says 100 %).
         quarter_passed = (4 * done) // total > (4 * (done - 1)) // total
         if total >= FEW_NODES and quarter_passed and done < total:
@@ -143,7 +149,8 @@ class Progress:
             checks = self.step_checks.get(step, Checks())
             self.say(
                 "dbt",
-                f"{self.built.get(step, 0)} of {self.dbt_nodes[step]} built; tests: {checks.text()}",
+                f"{len(self.built.get(step, ()))} of {self.dbt_nodes[step]} built; "
+                f"tests: {checks.text()}",
             )
         elif step in CHECK_STEPS:
             checks = self.step_checks.get(step, Checks())

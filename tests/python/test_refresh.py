@@ -4,8 +4,12 @@ refresh (the hand-made build's) names each stage."""
 
 from __future__ import annotations
 
+import io
 import sys
 
+from dagster import AssetMaterialization
+
+from b2b_ops.progress import Progress
 from b2b_ops.refresh import LOGS_KEPT, _full_log, new_log_path
 from b2b_ops.settings import Settings
 from conftest import query
@@ -56,3 +60,17 @@ def test_the_progress_names_every_stage(handmade_build):
     # No log line reaches the terminal: they are in the log file.
     assert " - dagster - " not in progress and "START sql" not in progress
     assert " - dagster - DEBUG - refresh - " in handmade_build["log"].read_text()
+
+
+def test_an_asset_rebuilt_for_several_days_counts_once_in_the_progress():
+    # An incremental event-day run reports each of its 2 models once per day
+    # it recomputed (here 3 days): "2 of 2 built", where it used to say 6.
+    stream = io.StringIO()
+    progress = Progress(stream, {"event_days": 2})
+    for model in ("int_account_daily_activity", "int_trial_daily_activity"):
+        for day in ("2026-06-27", "2026-06-28", "2026-06-29"):
+            progress._materialized(
+                "event_days", AssetMaterialization(asset_key=["intermediate", model], partition=day)
+            )
+    progress._step_done("event_days")
+    assert stream.getvalue().splitlines()[-1].split(";")[0].strip() == "dbt       2 of 2 built"

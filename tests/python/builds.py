@@ -20,6 +20,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +56,10 @@ class Job:
     paths: dict[str, Path]
     results: list[subprocess.CompletedProcess] = field(default_factory=list)
     done: threading.Event = field(default_factory=threading.Event)
+    # Seconds since the session's start when the job started and ended, for
+    # the summary at the end of make test (a test's durations leave them out).
+    started_at: float | None = None
+    ended_at: float | None = None
 
     def outcome(self) -> dict:
         """The paths and each step's output, once every step succeeded."""
@@ -282,6 +287,7 @@ class BackgroundBuilds:
 
     def __init__(self, queued: list[Job]) -> None:
         self.queued = queued
+        self.session_start = time.monotonic()
         self.pending = list(queued)
         self.stopping = False
         self.running: set[subprocess.Popen] = set()
@@ -306,6 +312,7 @@ class BackgroundBuilds:
             self._run(job)
 
     def _run(self, job: Job) -> None:
+        job.started_at = time.monotonic() - self.session_start
         for step in job.steps:
             with self.lock:
                 if self.stopping:
@@ -328,6 +335,7 @@ class BackgroundBuilds:
             job.results.append(result)
             if result.returncode != 0:
                 break
+        job.ended_at = time.monotonic() - self.session_start
         job.done.set()
 
     def outcome(self, job: Job) -> dict:
@@ -351,3 +359,17 @@ class BackgroundBuilds:
         for thread in self.threads:
             if thread.is_alive():
                 thread.join(timeout=60)
+
+
+def timeline(jobs: list[Job]) -> list[str]:
+    """One line per shared build that ran: when it started and ended (minutes
+    into the session) and how long it took."""
+    ran = sorted(
+        (job for job in jobs if job.started_at is not None), key=lambda job: job.started_at
+    )
+    return [
+        f"{job.name:<12} {job.started_at / 60:5.1f} to {job.ended_at / 60:5.1f} min"
+        f"  {job.ended_at - job.started_at:6.0f} s  {len(job.results)} of {len(job.steps)} steps"
+        for job in ran
+        if job.ended_at is not None
+    ]

@@ -73,8 +73,23 @@ def background_builds(request, tmp_path_factory) -> Iterator[dict]:
     )
     runner = builds.BackgroundBuilds([jobs[make_job] for make_job in queue])
     runner.start()
+    SHARED_JOBS.extend(jobs.values())
     yield {"runner": runner, "jobs": jobs}
     runner.stop()
+
+
+# The session's shared builds, for the summary at the end.
+SHARED_JOBS: list[builds.Job] = []
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The shared builds' times: pytest's durations count a build only in the
+    test that first waited for it, and not at all while no test waited."""
+    lines = builds.timeline(SHARED_JOBS)
+    if lines:
+        terminalreporter.section("shared builds (two at a time in the background)")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 def shared_build(background_builds: dict, make_job: Callable[[Path], builds.Job]) -> dict:

@@ -1,12 +1,21 @@
 {#- Incremental by delivery (macros/staging/restage_landing_rows.sql): a
     refresh re-stages only the keys that new or removed deliveries, or a
-    parent key that arrived or left, touch; a full refresh stages every row. -#}
+    parent key that arrived or left, touch (the pre-hooks find them); a full
+    refresh stages every row. -#}
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='record_key',
     on_schema_change='fail',
-    post_hook="{% if is_incremental() %}{{ delete_removed_landing_rows(source('product', 'events')) }}{% endif %}",
+    pre_hook=[
+        "{% if is_incremental() %}{{ create_restage_keys(source('product', 'events'), 'event_id', {'column': 'account_id', 'parent': source('crm', 'accounts'), 'parent_column': 'account_id'}) }}{% endif %}",
+        "{% if is_incremental() %}{{ create_restage_rows() }}{% endif %}",
+    ],
+    post_hook=[
+        "{% if is_incremental() %}{{ delete_removed_landing_rows(source('product', 'events')) }}{% endif %}",
+        "{% if is_incremental() %}{{ drop_restage_table('keys') }}{% endif %}",
+        "{% if is_incremental() %}{{ drop_restage_table('rows') }}{% endif %}",
+    ],
 ) }}
 
 {%- set accounts_key = {
@@ -16,7 +25,7 @@
 } -%}
 {%- set landed = source('product', 'events') -%}
 {%- if is_incremental() -%}
-    {%- set landed = landing_rows_to_restage(landed, 'event_id', accounts_key) -%}
+    {%- set landed = landing_rows_to_restage(landed) -%}
 {%- endif %}
 
 with staged_rows as (

@@ -7,6 +7,7 @@ test-spark` (marker spark); skipped without Java or the spark extra."""
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import time
 from pathlib import Path
@@ -18,35 +19,40 @@ from b2b_ops.dev.checksums import RUN_SPECIFIC_COLUMNS
 from b2b_ops.dev.spark_parity import TableResult, compare_table
 from b2b_ops.publishing import PUBLISHED_SCHEMAS, read_manifest
 from b2b_ops.settings import PROJECT_DIR
-from builds import CLI, HANDMADE_AS_OF, HANDMADE_LANDING, cli_environment
+from builds import CLI, HANDMADE_AS_OF, HANDMADE_LANDING, XS_AS_OF, cli_environment
 from test_spark_parity import missing_requirement
 
 
-@pytest.fixture(scope="module")
-def spark_build(tmp_path_factory) -> dict:
+def run_spark_build(landing: Path, as_of: dt.date, root: Path) -> dict:
+    """`b2b-ops build` of a landing folder with B2B_OPS_TARGET=spark into root."""
     reason = missing_requirement()
     if reason:
         pytest.skip(reason)
-    root = tmp_path_factory.mktemp("spark_build")
     started = time.monotonic()
     build = subprocess.run(
         [CLI, "build"],
         cwd=PROJECT_DIR,
         env=cli_environment(
             B2B_OPS_TARGET="spark",
-            B2B_OPS_LANDING_DIR=str(HANDMADE_LANDING),
-            B2B_OPS_AS_OF_DATE=HANDMADE_AS_OF.isoformat(),
+            B2B_OPS_LANDING_DIR=str(landing),
+            B2B_OPS_AS_OF_DATE=as_of.isoformat(),
             B2B_OPS_WAREHOUSE=str(root / "w.duckdb"),
             TZ="UTC",
         ),
         capture_output=True,
         text=True,
     )
-    print(f"b2b-ops build on Spark: {time.monotonic() - started:.0f} s")
+    print(f"b2b-ops build on Spark of {landing}: {time.monotonic() - started:.0f} s")
     assert build.returncode == 0, (
         f"the Spark build failed:\n{build.stdout[-5000:]}\n{build.stderr[-5000:]}"
     )
     return {"published": root / "published", "spark": root / "spark", "stdout": build.stdout}
+
+
+@pytest.fixture(scope="module")
+def spark_build(tmp_path_factory) -> dict:
+    """The hand-made fixture as of 2025-06-30 (as the handmade_build fixture) on Spark."""
+    return run_spark_build(HANDMADE_LANDING, HANDMADE_AS_OF, tmp_path_factory.mktemp("spark_build"))
 
 
 def compared_columns(name: str, columns: list[str]) -> str:
@@ -94,13 +100,8 @@ def published_differences(duckdb_published: Path, spark_published: Path) -> list
     return results
 
 
-@pytest.mark.spark
-def test_the_spark_build_publishes_every_mart_equal_to_the_duckdb_build(
-    spark_build, handmade_build
-):
-    results = published_differences(
-        handmade_build["warehouse"].parent / "published", spark_build["published"]
-    )
+def assert_no_differences(duckdb_published: Path, spark_published: Path) -> None:
+    results = published_differences(duckdb_published, spark_published)
     assert len(results) > 25
     assert {result.table.split(".")[0] for result in results} == set(PUBLISHED_SCHEMAS)
     differing = [
@@ -110,6 +111,27 @@ def test_the_spark_build_publishes_every_mart_equal_to_the_duckdb_build(
         if result.differences
     ]
     assert not differing, "the Spark build's published marts differ:\n" + "\n".join(differing)
+
+
+@pytest.mark.spark
+def test_the_spark_build_publishes_every_mart_equal_to_the_duckdb_build(
+    spark_build, handmade_build
+):
+    assert_no_differences(
+        handmade_build["warehouse"].parent / "published", spark_build["published"]
+    )
+
+
+@pytest.mark.spark
+def test_the_xs_demo_on_spark_publishes_every_mart_equal_to_the_duckdb_build(
+    xs_two_builds, tmp_path
+):
+    """The XS demo (seed 11, as of 2026-06-30: the health test's build, whose
+    published copy is the later of its two builds) on Spark; every activity
+    and worklist mart has rows here (the four empty on the hand-made fixture)."""
+    root = xs_two_builds["late"].parent
+    spark = run_spark_build(root / "landing", XS_AS_OF, tmp_path)
+    assert_no_differences(root / "published", spark["published"])
 
 
 @pytest.mark.spark

@@ -40,6 +40,11 @@ def next_steps(settings: Settings) -> list[str]:
     steps = [
         ("BI tools read", f"{settings.published_path} (open it read-only)"),
         ("or Parquet", f"{settings.published_path.parent / 'parquet'}/<schema>/<table>.parquet"),
+        *(
+            [("Spark tables", f"{settings.spark_path / 'tables'}/<schema>.db/<table>/ (Parquet)")]
+            if settings.is_spark
+            else []
+        ),
         ("make ui", "the Dagster UI with this run, on http://127.0.0.1:3000"),
         ("make docs", "the dbt docs (lineage, columns), on http://127.0.0.1:8080"),
     ]

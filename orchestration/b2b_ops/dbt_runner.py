@@ -14,6 +14,8 @@ CONNECTION_VARS = {
     "b2b_ops_duckdb_memory_limit": "B2B_OPS_DUCKDB_MEMORY_LIMIT",
     "b2b_ops_duckdb_threads": "B2B_OPS_DUCKDB_THREADS",
     "b2b_ops_duckdb_temp_dir": "B2B_OPS_DUCKDB_TEMP_DIR",
+    # Spark's folder, on the spark target only (settings.Settings.spark_path).
+    "b2b_ops_spark_warehouse": "B2B_OPS_SPARK_WAREHOUSE",
 }
 
 

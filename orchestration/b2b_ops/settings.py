@@ -14,7 +14,8 @@ B2B_OPS_LANDING_DIR, B2B_OPS_AS_OF_DATE, B2B_OPS_WAREHOUSE, B2B_OPS_VARS,
 B2B_OPS_PUBLISH_DIR, B2B_OPS_DUCKDB_MEMORY_LIMIT, B2B_OPS_DUCKDB_THREADS,
 B2B_OPS_DUCKDB_TEMP_DIR, B2B_OPS_QUALITY_SUITES_DIR, B2B_OPS_DAILY_REFRESH_CRON,
 B2B_OPS_QUARTERLY_RETIERING_CRON, B2B_OPS_EVENT_PARTITIONS_START,
-B2B_OPS_PAST_AS_OF_PUBLISH and B2B_OPS_LOG_LEVEL.
+B2B_OPS_PAST_AS_OF_PUBLISH, B2B_OPS_LOG_LEVEL, B2B_OPS_TARGET and
+B2B_OPS_SPARK_WAREHOUSE.
 """
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ LOG_LEVELS = ("info", "debug")
 # Where a build at an as-of date before the published copy's goes: beside
 # it (published/as_of_<date>/), or over it.
 PAST_AS_OF_PUBLISH_CHOICES = ("aside", "replace")
+# The engines dbt builds on: profiles.yml's outputs of the same names.
+TARGETS = ("duckdb", "spark")
 
 # Each setting's environment variable.
 VARIABLES = {
@@ -57,6 +60,8 @@ VARIABLES = {
     "event_partitions_start": "B2B_OPS_EVENT_PARTITIONS_START",
     "log_level": "B2B_OPS_LOG_LEVEL",
     "past_as_of_publish": "B2B_OPS_PAST_AS_OF_PUBLISH",
+    "target": "B2B_OPS_TARGET",
+    "spark_warehouse": "B2B_OPS_SPARK_WAREHOUSE",
 }
 
 
@@ -128,6 +133,15 @@ class Settings(ConfigurableResource):
         description="B2B_OPS_PAST_AS_OF_PUBLISH: a build at an as-of date before the published "
         "copy's publishes aside (published/as_of_<date>/, the copy BI tools read is kept) or "
         "replace (over it)",
+    )
+    target: str = Field(
+        default="duckdb",
+        description="B2B_OPS_TARGET: the engine dbt builds on, duckdb or spark (docs/spark.md)",
+    )
+    spark_warehouse: str = Field(
+        default="",
+        description="B2B_OPS_SPARK_WAREHOUSE: Spark's folder (its tables, metastore and the "
+        "landed Parquet) on the spark target; empty means spark/ beside the warehouse",
     )
 
     @property
@@ -203,6 +217,25 @@ class Settings(ConfigurableResource):
         return choice
 
     @property
+    def dbt_target(self) -> str:
+        """The profile's output every dbt run of a refresh uses (dbt's --target)."""
+        choice = self.target.strip().lower()
+        if choice not in TARGETS:
+            raise SettingsError(f"B2B_OPS_TARGET={self.target!r}: use one of {', '.join(TARGETS)}")
+        return choice
+
+    @property
+    def is_spark(self) -> bool:
+        return self.dbt_target == "spark"
+
+    @property
+    def spark_path(self) -> Path:
+        """Spark's folder: tables/ (dbt's tables), metastore_db/, landed/ (raw and ml as Parquet)."""
+        if self.spark_warehouse.strip():
+            return _path(self.spark_warehouse)
+        return self.warehouse_path.parent / "spark"
+
+    @property
     def suites_path(self) -> Path:
         return _path(self.quality_suites_dir)
 
@@ -218,17 +251,19 @@ class Settings(ConfigurableResource):
     def vars_for_dbt(self) -> dict:
         """dbt's --vars: the user's vars, the as-of date, and the connection
         (the warehouse file and the memory cap, which profiles.yml reads)."""
+        spark = {"b2b_ops_spark_warehouse": str(self.spark_path)} if self.is_spark else {}
         return {
             **parse_vars(self.dbt_vars),
             "as_of_date": self.as_of.isoformat(),
             **connection_vars(self.warehouse_path, self.duckdb_config),
+            **spark,
         }
 
     def check(self) -> Settings:
         """Parse every setting once, so a bad value fails before any work starts."""
         self.vars_for_dbt()
         _ = self.is_verbose, self.partitions_start
-        _ = self.past_as_of
+        _ = self.past_as_of, self.dbt_target
         return self
 
 

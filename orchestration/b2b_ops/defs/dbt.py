@@ -39,6 +39,7 @@ from b2b_ops.incremental import (
 from b2b_ops.landing import connect
 from b2b_ops.runs import is_full_refresh
 from b2b_ops.settings import Settings, dbt_run_target_path
+from b2b_ops.spark_tables import expose_spark_tables
 
 SEGMENT_MODELS = "stg_ml__account_clusters account_segments"
 # The models whose rows are days of events: incremental by day.
@@ -93,11 +94,16 @@ def _dbt_build(
         "buildable",
         "--vars",
         json.dumps(settings.vars_for_dbt()),
+        "--target",
+        settings.dbt_target,
     ]
-    if full_refresh or is_full_refresh(context):
+    # Spark's Parquet tables cannot delete rows: incremental models build whole there.
+    if full_refresh or is_full_refresh(context) or settings.is_spark:
         arguments.append("--full-refresh")
     target = dbt_run_target_path(context.run.run_id)
     yield from dbt.cli(arguments, context=context, target_path=target).stream()
+    if settings.is_spark:
+        expose_spark_tables(settings.warehouse_path, settings.spark_path, settings.duckdb_config)
 
 
 @dbt_assets(
@@ -140,6 +146,10 @@ def event_days_assets(partitions: DailyPartitionsDefinition) -> AssetsDefinition
         those days are recorded as materialized too. The trial-day model also
         recomputes every row of a trial whose window changed. A full refresh
         rebuilds both whole."""
+        if settings.is_spark:
+            context.log.info("event days: rebuilding every day (the spark target builds whole)")
+            yield from _dbt_build(context, dbt, settings)
+            return
         requested = requested_days(context)
         with connect(settings.warehouse_path, settings.duckdb_config) as connection:
             pending = pending_event_days(

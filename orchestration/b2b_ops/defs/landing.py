@@ -18,6 +18,7 @@ from b2b_ops.landing import describe, load_landing, read_table_specs
 from b2b_ops.landing.loader import landed_text
 from b2b_ops.runs import is_full_refresh
 from b2b_ops.settings import Settings
+from b2b_ops.spark_tables import export_landed
 
 
 @multi_asset(
@@ -43,6 +44,9 @@ def land_files(context: AssetExecutionContext, settings: Settings) -> Iterator[M
         duckdb_config=settings.duckdb_config,
         full_refresh=is_full_refresh(context),
     )
+    if settings.is_spark:
+        # Spark reads the landed rows as Parquet (dbt registers them: docs/spark.md).
+        export_landed(settings.warehouse_path, settings.spark_path, ("raw",))
     for result in results:
         log = context.log.warning if result.is_absent or result.files_missing else context.log.info
         log(describe(result, settings.landing_path))

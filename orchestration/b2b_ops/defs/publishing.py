@@ -29,7 +29,7 @@ def published_marts(context: AssetExecutionContext, settings: Settings) -> Mater
             f"{target}, not over {settings.published_path} (B2B_OPS_PAST_AS_OF_PUBLISH=replace "
             "replaces it)"
         )
-    tables = publish(settings.warehouse_path, target, settings.as_of)
+    tables = publish(settings.warehouse_path, target, settings.as_of, settings.is_spark)
     return MaterializeResult(
         metadata={
             "path": str(target),

@@ -18,6 +18,7 @@ from b2b_ops.segments.output import (
     write_clusters,
 )
 from b2b_ops.settings import Settings
+from b2b_ops.spark_tables import export_landed
 
 CLUSTERS_KEY = AssetKey(["ml", "account_clusters"])
 
@@ -72,6 +73,10 @@ def account_clusters(
         trained_at = dt.datetime.now(dt.UTC)
         rows = cluster_rows(features, result, context.run.run_id, trained_at, columns)
         write_clusters(connection, rows, columns)
+    if settings.is_spark:
+        # On Spark the features above are a view over the Spark table; dbt
+        # reads the result back from its Parquet copy (docs/spark.md).
+        export_landed(settings.warehouse_path, settings.spark_path, ("ml",))
     if result.reason:
         context.log.warning(f"segmentation: {result.reason}")
     ari = stability(previous, result.assignments) if len(previous) else None

@@ -6,11 +6,11 @@ compare every table of the chosen schemas row by row (issue 15, parity).
 The DuckDB warehouse is a finished `b2b-ops build`. Its landed tables
 (schema raw, landed by b2b_ops.landing with its structural checks) and the
 segmentation's output (schema ml) are copied into Spark tables through
-Parquet, so both engines start from the same rows and the same _loaded_at;
-landing straight into Spark and the segmentation on Spark are still to do.
+Parquet (as B2B_OPS_TARGET=spark does; dbt's on-run-start hook registers
+them), so both engines start from the same rows and the same _loaded_at.
 Then dbt builds the seeds and every model with the profile's `spark` target,
 in this process's SparkSession (Spark's Derby metastore admits one JVM at a
-time, so the copy, dbt and the comparison share one), and each table of
+time, so dbt and the comparison share one), and each table of
 marts, semantic and quarantine is compared with DuckDB's: the same columns,
 the same number of rows, and, rows sorted, equal values (decimals exactly,
 so money to the cent; doubles within 1e-9, relative beyond 1).
@@ -35,6 +35,7 @@ from pathlib import Path
 import duckdb
 
 from b2b_ops.settings import PROJECT_DIR
+from b2b_ops.spark_tables import export_landed
 
 COPIED_SCHEMAS = ("raw", "ml")
 COMPARED_SCHEMAS = ("marts", "semantic", "quarantine")
@@ -97,49 +98,11 @@ def start_spark(spark_dir: Path):
     return builder.getOrCreate()
 
 
-def spark_type(duckdb_type: str) -> str:
-    """The Spark type of a column DuckDB's landing and segmentation write."""
-    names = {"VARCHAR": "string", "INTEGER": "int", "TIMESTAMP": "timestamp"}
-    return names.get(duckdb_type, duckdb_type.lower())
-
-
-def copy_landed_tables(spark, warehouse: Path, export_dir: Path) -> list[str]:
-    """Copy the DuckDB warehouse's raw and ml tables into Spark tables of the same names."""
-    copied = []
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        # Timestamps leave DuckDB as UTC instants, which Spark's timestamp
-        # (session time zone UTC) reads back as the same wall-clock time.
-        connection.execute("set TimeZone = 'UTC'")
-        columns = connection.execute(
-            "select table_schema, table_name, column_name, data_type "
-            "from information_schema.columns "
-            "where table_schema in (select unnest(?)) order by table_schema, table_name, ordinal_position",
-            [list(COPIED_SCHEMAS)],
-        ).fetchall()
-        tables: dict[tuple[str, str], list[tuple[str, str]]] = {}
-        for schema, table, column, data_type in columns:
-            tables.setdefault((schema, table), []).append((column, data_type))
-        for (schema, table), table_columns in tables.items():
-            path = export_dir / schema / f"{table}.parquet"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            selected = ", ".join(
-                f'cast("{column}" as timestamptz) as "{column}"'
-                if data_type == "TIMESTAMP"
-                else f'"{column}"'
-                for column, data_type in table_columns
-            )
-            connection.execute(
-                f'copy (select {selected} from "{schema}"."{table}") to \'{path}\' (format parquet)'
-            )
-            # An explicit schema: Spark cannot infer one from a file without rows.
-            schema_ddl = ", ".join(
-                f"`{column}` {spark_type(data_type)}" for column, data_type in table_columns
-            )
-            frame = spark.read.schema(schema_ddl).parquet(str(path))
-            spark.sql(f"create database if not exists {schema}")
-            frame.write.mode("overwrite").format("parquet").saveAsTable(f"{schema}.{table}")
-            copied.append(f"{schema}.{table}")
-    return copied
+def copy_landed_tables(warehouse: Path, spark_dir: Path) -> list[str]:
+    """Write the DuckDB warehouse's raw and ml tables as Parquet where the spark
+    target lands them (spark_tables.export_landed); dbt's on-run-start hook
+    registers them as Spark tables of the same names."""
+    return export_landed(warehouse, spark_dir, COPIED_SCHEMAS)
 
 
 def run_dbt_on_spark(
@@ -283,7 +246,7 @@ def run(
     result.seconds["spark_start"] = time.monotonic() - started
     step = time.monotonic()
     if copy:
-        copy_landed_tables(spark, warehouse, spark_dir / "landed")
+        copy_landed_tables(warehouse, spark_dir)
     result.seconds["copy_landed"] = time.monotonic() - step
     step = time.monotonic()
     result.dbt_succeeded, result.dbt_failed = run_dbt_on_spark(

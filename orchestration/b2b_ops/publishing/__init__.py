@@ -68,16 +68,29 @@ def _manifest(tables: list[PublishedTable], database_name: str, as_of: dt.date |
     }
 
 
-def publish(working_path: Path, published_path: Path, as_of: dt.date | None = None) -> list[str]:
+def publish(
+    working_path: Path,
+    published_path: Path,
+    as_of: dt.date | None = None,
+    include_views: bool = False,
+) -> list[str]:
     """Publish the working warehouse's PUBLISHED_SCHEMAS at published_path (the
     DuckDB file BI tools open; the Parquet set is beside it, in parquet/),
-    atomically. Returns the tables published, as schema.table."""
+    atomically. Returns the tables published, as schema.table. include_views
+    publishes views too: on the spark target the marts are views over Spark's
+    Parquet (spark_tables.py)."""
     root = published_path.parent
     root.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(root)
     version = new_version(root)
     try:
-        tables = write_copies(working_path, version, published_path.name, PUBLISHED_SCHEMAS)
+        tables = write_copies(
+            working_path,
+            version,
+            published_path.name,
+            PUBLISHED_SCHEMAS,
+            include_views=include_views,
+        )
         write_manifest(version, _manifest(tables, published_path.name, as_of))
     except BaseException:
         shutil.rmtree(version, ignore_errors=True)

@@ -69,12 +69,22 @@ def quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _tables(connection: duckdb.DuckDBPyConnection, schema: str) -> list[PublishedTable]:
-    """The base tables of working.<schema>, with their comments (persist_docs)."""
+def _tables(
+    connection: duckdb.DuckDBPyConnection, schema: str, include_views: bool = False
+) -> list[PublishedTable]:
+    """The base tables of working.<schema>, with their comments (persist_docs);
+    with include_views its views too (on the spark target the marts are views
+    over Spark's Parquet: spark_tables.py)."""
+    views = (
+        "union all select view_name, comment from duckdb_views() "
+        "where database_name = 'working' and schema_name = $schema "
+        if include_views
+        else ""
+    )
     tables = connection.execute(
         "select table_name, comment from duckdb_tables() "
-        "where database_name = 'working' and schema_name = ? order by table_name",
-        [schema],
+        f"where database_name = 'working' and schema_name = $schema {views}order by 1",
+        {"schema": schema},
     ).fetchall()
     columns = connection.execute(
         "select table_name, column_name, comment from duckdb_columns() "
@@ -171,6 +181,7 @@ def write_copies(
     database_name: str,
     schemas: tuple[str, ...],
     partition_min_rows: int = PARTITION_MIN_ROWS,
+    include_views: bool = False,
 ) -> list[PublishedTable]:
     """Copy the schemas' tables of the working warehouse into folder/database_name
     (storage STORAGE_VERSION) and into Parquet under folder/parquet/<schema>/."""
@@ -183,7 +194,7 @@ def write_copies(
             f"(storage_version {sql_text(STORAGE_VERSION)})"
         )
         for schema in schemas:
-            tables = _tables(connection, schema)
+            tables = _tables(connection, schema, include_views)
             if not tables:
                 continue
             connection.execute(f"create schema published.{schema}")

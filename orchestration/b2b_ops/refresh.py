@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from dagster import DagsterInstance
+from dagster import DagsterEventType, DagsterInstance, ExecuteInProcessResult
 
 from b2b_ops.landing import check_landing
 from b2b_ops.progress import Progress
@@ -129,6 +129,23 @@ def run_tags(settings: Settings, full_refresh: bool) -> dict[str, str]:
     return {**range_tags(day, day), **({FULL_REFRESH_TAG: "true"} if full_refresh else {})}
 
 
+def check_nothing_skipped(result: ExecuteInProcessResult, log_path: Path) -> None:
+    """Every step of a refresh runs: Dagster skips a step whose inputs an
+    earlier step did not yield, and still calls the run a success. That
+    happened when Spark's progress bar garbled dbt's event lines: the marts
+    were never checked or published, and the refresh exited 0."""
+    skipped = [
+        event.step_key
+        for event in result.all_events
+        if event.event_type == DagsterEventType.STEP_SKIPPED
+    ]
+    if skipped:
+        raise RefreshFailedError(
+            f"the refresh skipped {', '.join(skipped)}: an earlier step did not report "
+            f"everything it built; the full log is in {log_path}"
+        )
+
+
 def run_refresh(
     settings: Settings,
     verbose: bool = False,
@@ -164,6 +181,7 @@ def run_refresh(
         if failures and failures[0].event_specific_data and failures[0].event_specific_data.error:
             raise RefreshFailedError(_root_cause(failures[0].event_specific_data.error))
         raise RefreshFailedError(f"the refresh failed; the full log is in {log_path}")
+    check_nothing_skipped(result, log_path)
     # After a failure the folder stays: dbt's error names the compiled SQL in it.
     shutil.rmtree(dbt_run_target_path(run_id), ignore_errors=True)
     return RefreshReport(log_path, progress.warning_lines())

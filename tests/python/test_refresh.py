@@ -7,10 +7,17 @@ from __future__ import annotations
 import io
 import sys
 
-from dagster import AssetMaterialization
+import pytest
+from dagster import AssetMaterialization, Out, job, op
 
 from b2b_ops.progress import Progress
-from b2b_ops.refresh import LOGS_KEPT, _full_log, new_log_path
+from b2b_ops.refresh import (
+    LOGS_KEPT,
+    RefreshFailedError,
+    _full_log,
+    check_nothing_skipped,
+    new_log_path,
+)
 from b2b_ops.settings import Settings
 from conftest import query
 
@@ -74,3 +81,25 @@ def test_an_asset_rebuilt_for_several_days_counts_once_in_the_progress():
             )
     progress._step_done("event_days")
     assert stream.getvalue().splitlines()[-1].split(";")[0].strip() == "dbt       2 of 2 built"
+
+
+def test_a_refresh_with_a_skipped_step_fails_and_names_it(tmp_path):
+    # Dagster calls a run with skipped steps a success; a refresh is not one.
+    # The built step yields no output, so the publish step after it is skipped.
+    @op(out=Out(is_required=False))
+    def build():
+        return
+        yield
+
+    @op
+    def publish(built) -> None:
+        del built
+
+    @job
+    def refresh_job() -> None:
+        publish(build())
+
+    result = refresh_job.execute_in_process(raise_on_error=False)
+    assert result.success
+    with pytest.raises(RefreshFailedError, match="skipped publish"):
+        check_nothing_skipped(result, tmp_path / "refresh.log")

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import duckdb
 
+from b2b_ops.sql_quoting import quoted, sql_text
+
 LANDED_FOLDER = "landed"
 TABLES_FOLDER = "tables"
 # Spark's folder of a schema's tables: <tables>/<schema>.db/<table>/.
@@ -30,14 +32,6 @@ SCHEMA_FOLDER_SUFFIX = ".db"
 # Written by DuckDB, kept on both engines: the schemas Spark reads from landed/.
 LANDED_SCHEMAS = ("raw", "ml")
 PARQUET_FILE = "data.parquet"
-
-
-def sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def exported_columns(columns: list[tuple[str, str]]) -> str:

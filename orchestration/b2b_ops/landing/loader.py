@@ -43,6 +43,7 @@ from b2b_ops.landing.files import (
     normalise,
 )
 from b2b_ops.settings import PROJECT_DIR
+from b2b_ops.sql_quoting import quoted, sql_text
 
 LOADER_COLUMNS = (
     "_delivery_id",
@@ -120,19 +121,10 @@ class LoadResult:
         return self.location is None and self.rows_current == 0
 
 
-def quote_identifier(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def quote_text(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def select_landed_columns(header: tuple[str, ...], spec: TableSpec) -> str:
     by_normalised = {normalise(name): name for name in header}
     return ", ".join(
-        f"cast({quote_identifier(by_normalised[column])} as varchar) as {column}"
-        for column in spec.columns
+        f"cast({quoted(by_normalised[column])} as varchar) as {column}" for column in spec.columns
     )
 
 
@@ -142,16 +134,16 @@ def reader_sql(path: Path, header: tuple[str, ...], parallel: bool = True) -> st
     if path.suffix == ".parquet":
         return (
             f"(select *, file_row_number + 1 as _position "
-            f"from read_parquet({quote_text(str(path))}, file_row_number = true))"
+            f"from read_parquet({sql_text(str(path))}, file_row_number = true))"
         )
-    columns = "{" + ", ".join(f"{quote_text(name)}: 'VARCHAR'" for name in header) + "}"
+    columns = "{" + ", ".join(f"{sql_text(name)}: 'VARCHAR'" for name in header) + "}"
     # strict_mode off and null padding on: a ragged or badly quoted record
     # still lands as a row (and staging quarantines it) instead of being
     # skipped or failing the whole load. The CSV reader has no row number;
     # row_number() over () runs as a streaming window in the file's order.
     return (
         f"(select *, row_number() over () as _position "
-        f"from read_csv({quote_text(str(path))}, header = true, auto_detect = false, "
+        f"from read_csv({sql_text(str(path))}, header = true, auto_detect = false, "
         f"columns = {columns}, delim = ',', quote = '\"', escape = '\"', strict_mode = false, "
         f"null_padding = true, encoding = 'utf-8', parallel = {str(parallel).lower()}))"
     )
@@ -333,7 +325,7 @@ def insert_parquet_files(
     reads the files in parallel, where one statement per file reads a small
     daily file on one thread (730 daily files of events at size L)."""
     header = files[0][0].header
-    paths = "[" + ", ".join(quote_text(str(file.path)) for file, _ in files) + "]"
+    paths = "[" + ", ".join(sql_text(str(file.path)) for file, _ in files) + "]"
     deliveries = ", ".join("(?, ?, ?, ?)" for _ in files)
     parameters = [
         value

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import duckdb
 
+from b2b_ops.sql_quoting import quoted, sql_text
+
 # The oldest storage version duckdb 2.0 writes that keeps every type the
 # marts use (integer, double, decimal, varchar, boolean, date, timestamp)
 # and their comments. It is storage format 64, which DuckDB 0.10.0 and
@@ -58,15 +60,6 @@ class PublishedTable:
         if self.partition_column:
             return f"{PARQUET_FOLDER}/{self.schema}/{self.name}/*.parquet"
         return f"{PARQUET_FOLDER}/{self.schema}/{self.name}.parquet"
-
-
-def sql_text(value: str) -> str:
-    """A SQL string literal."""
-    return "'" + value.replace("'", "''") + "'"
-
-
-def quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _tables(

@@ -3,11 +3,13 @@
 A refresh keeps about one of the machine's two cores busy. So the shared
 builds (the hand-made fixture, the demo, the demo at size M, the health
 test's two XS builds, the deliveries, the fresh clone's `make demo`,
-Superset's setup) run in the background, two at a time, each step a
-subprocess, while the tests go on: one worker alone left a core idle
-whenever a test waited for its build (about 9 minutes of a make test run).
-The fixture that needs a build waits for it, or runs it itself when no
-worker has started it yet. Only the builds a collected test needs are
+Superset's setup, the Spark builds of make test-spark, and the builds a
+test module defines with conftest.shared_build_fixture, e.g. of a landing
+folder it edits) run in the background, two at a time, each step a
+subprocess, while the tests go on in the main thread: the tests' own
+refreshes there had left a core idle for the last half of make test. The
+fixture that needs a build waits for it, or runs it itself when no worker
+has started it yet. Only the builds a collected, not skipped test needs are
 queued, in the order the tests need them; one asked for without being
 queued (e.g. through request.getfixturevalue) is made on the spot.
 """
@@ -15,12 +17,16 @@ queued (e.g. through request.getfixturevalue) is made on the spot.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
+import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +44,15 @@ BI_PYTHON = PROJECT_DIR / "bi" / "superset" / ".venv" / "bin" / "python"
 # a month of it is still in the future, and as of its end.
 XS_AS_OF = dt.date(2026, 6, 30)
 EARLY_AS_OF = XS_AS_OF - dt.timedelta(days=30)
+
+
+# The clock of the timelines make test prints at the end: the builds' and
+# the test modules' (conftest imports this module as the session starts).
+SESSION_START = time.monotonic()
+
+
+def session_seconds() -> float:
+    return time.monotonic() - SESSION_START
 
 
 @dataclass(frozen=True)
@@ -60,6 +75,9 @@ class Job:
     # the summary at the end of make test (a test's durations leave them out).
     started_at: float | None = None
     ended_at: float | None = None
+    # Run (in the worker) before the steps: e.g. writing the landing folder a
+    # test module makes from the hand-made one.
+    prepare: Callable[[], None] | None = None
 
     def outcome(self) -> dict:
         """The paths and each step's output, once every step succeeded."""
@@ -238,6 +256,69 @@ def deliveries_job(root: Path) -> Job:
     return Job("deliveries", steps, paths)
 
 
+def xs_job(root: Path) -> Job:
+    """The health test's XS demo (seed 11, clean) built once, as of XS_AS_OF:
+    the DuckDB side of the XS parity test (make test-spark)."""
+    paths = {"landing": root / "landing", "warehouse": root / "w.duckdb"}
+    return Job(
+        "xs",
+        [
+            generate_step("XS", 11, XS_AS_OF, root, 0.0),
+            build_step(paths["landing"], XS_AS_OF, paths["warehouse"]),
+        ],
+        paths,
+    )
+
+
+def missing_spark_requirement() -> str | None:
+    """Why the Spark tests cannot run here, or None."""
+    if (
+        importlib.util.find_spec("pyspark") is None
+        or importlib.util.find_spec("dbt.adapters.spark") is None
+    ):
+        return (
+            "the spark extra is not installed: run make setup-spark (pip install -e '.[dev,spark]')"
+        )
+    if shutil.which("java") is None:
+        return "Java is not installed: Spark needs Java 17 or 21 (Debian: apt-get install openjdk-17-jre-headless)"
+    return None
+
+
+def spark_build_step(landing: Path, as_of: dt.date, root: Path) -> Step:
+    """`b2b-ops build` with B2B_OPS_TARGET=spark into root (its Spark folder root/spark)."""
+    return build_step(landing, as_of, root / "w.duckdb", B2B_OPS_TARGET="spark", TZ="UTC")
+
+
+def spark_build_paths(root: Path) -> dict[str, Path]:
+    """Where a Spark build into root writes: the DuckDB file (landing, the
+    views over Spark's tables), Spark's folder and the published copy."""
+    return {
+        "warehouse": root / "w.duckdb",
+        "spark": root / "spark",
+        "published": root / "published",
+    }
+
+
+def spark_handmade_job(root: Path) -> Job:
+    """The hand-made landing folder as of 2025-06-30 (as handmade_job) on Spark."""
+    paths = spark_build_paths(root)
+    return Job("spark_handmade", [spark_build_step(HANDMADE_LANDING, HANDMADE_AS_OF, root)], paths)
+
+
+def spark_xs_job(root: Path) -> Job:
+    """The XS demo as xs_job makes it (the generator is deterministic: the
+    same files), built on Spark."""
+    paths = spark_build_paths(root)
+    return Job(
+        "spark_xs",
+        [
+            generate_step("XS", 11, XS_AS_OF, root, 0.0),
+            spark_build_step(root / "landing", XS_AS_OF, root),
+        ],
+        paths,
+    )
+
+
 def superset_job(root: Path) -> Job:
     """Superset's own virtual environment (make bi-setup: minutes on a fresh
     clone) and a metadata database with its admin user in root/superset."""
@@ -287,7 +368,6 @@ class BackgroundBuilds:
 
     def __init__(self, queued: list[Job]) -> None:
         self.queued = queued
-        self.session_start = time.monotonic()
         self.pending = list(queued)
         self.stopping = False
         self.running: set[subprocess.Popen] = set()
@@ -312,11 +392,17 @@ class BackgroundBuilds:
             self._run(job)
 
     def _run(self, job: Job) -> None:
-        job.started_at = time.monotonic() - self.session_start
+        job.started_at = session_seconds()
+        if self._prepare(job):
+            self._run_steps(job)
+        job.ended_at = session_seconds()
+        job.done.set()
+
+    def _run_steps(self, job: Job) -> None:
         for step in job.steps:
             with self.lock:
                 if self.stopping:
-                    break
+                    return
                 # Its own process group, so stop() ends dbt and the rest with it.
                 process = subprocess.Popen(
                     step.command,
@@ -334,9 +420,21 @@ class BackgroundBuilds:
             result = subprocess.CompletedProcess(step.command, process.returncode, stdout, stderr)
             job.results.append(result)
             if result.returncode != 0:
-                break
-        job.ended_at = time.monotonic() - self.session_start
-        job.done.set()
+                return
+
+    @staticmethod
+    def _prepare(job: Job) -> bool:
+        """Run the job's prepare, if any; its error becomes a failed result."""
+        if job.prepare is None:
+            return True
+        try:
+            job.prepare()
+        except Exception:  # noqa: BLE001 - reported as the job's failure, in the test that needs it
+            job.results.append(
+                subprocess.CompletedProcess(["prepare", job.name], 1, "", traceback.format_exc())
+            )
+            return False
+        return True
 
     def outcome(self, job: Job) -> dict:
         """The job's outcome, waiting for it (or running it now if no worker has started it)."""
@@ -361,15 +459,23 @@ class BackgroundBuilds:
                 thread.join(timeout=60)
 
 
+def timeline_line(name: str, started_at: float, ended_at: float, note: str = "") -> str:
+    """When something started and ended (minutes into the session) and how long it took."""
+    return (
+        f"{name:<24} {started_at / 60:5.1f} to {ended_at / 60:5.1f} min"
+        f"  {ended_at - started_at:6.0f} s  {note}"
+    ).rstrip()
+
+
+def progress(job: Job) -> str:
+    failed = any(result.returncode != 0 for result in job.results)
+    return f"{len(job.results)} of {len(job.steps)} steps" + (", failed" if failed else "")
+
+
 def timeline(jobs: list[Job]) -> list[str]:
-    """One line per shared build that ran: when it started and ended (minutes
-    into the session) and how long it took."""
+    """One line per shared build that ran, in the order they started."""
     ran = sorted(
-        (job for job in jobs if job.started_at is not None), key=lambda job: job.started_at
+        (job for job in jobs if job.started_at is not None and job.ended_at is not None),
+        key=lambda job: job.started_at,
     )
-    return [
-        f"{job.name:<12} {job.started_at / 60:5.1f} to {job.ended_at / 60:5.1f} min"
-        f"  {job.ended_at - job.started_at:6.0f} s  {len(job.results)} of {len(job.steps)} steps"
-        for job in ran
-        if job.ended_at is not None
-    ]
+    return [timeline_line(job.name, job.started_at, job.ended_at, progress(job)) for job in ran]

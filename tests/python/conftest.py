@@ -33,6 +33,9 @@ BUILD_FIXTURES: dict[str, Callable[[Path], builds.Job]] = {
     "fresh_clone": builds.fresh_clone_job,
     "superset_home": builds.superset_job,
     "deliveries_build": builds.deliveries_job,
+    "xs_build": builds.xs_job,
+    "spark_handmade_build": builds.spark_handmade_job,
+    "spark_xs_build": builds.spark_xs_job,
 }
 
 
@@ -45,11 +48,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # The Spark tests take many minutes and a JVM: they run only when asked
     # for by marker (make test-spark: -m spark), never in make test.
     if "spark" not in (config.option.markexpr or ""):
+        skip_spark = "a Spark test: run it with make test-spark"
+    else:
+        skip_spark = builds.missing_spark_requirement()
+    if skip_spark:
         for item in items:
             if item.get_closest_marker("spark"):
-                item.add_marker(
-                    pytest.mark.skip(reason="a Spark test: run it with make test-spark")
-                )
+                item.add_marker(pytest.mark.skip(reason=skip_spark))
     # Before -m deselects: `not slow` must leave these out.
     for item in items:
         if needs(item):
@@ -68,8 +73,14 @@ def background_builds(request, tmp_path_factory) -> Iterator[dict]:
         make_job: make_job(tmp_path_factory.mktemp(make_job.__name__.removesuffix("_job")))
         for make_job in BUILD_FIXTURES.values()
     }
+    # A skipped test's builds are not made (make test skips the Spark tests).
     queue = list(
-        dict.fromkeys(make_job for item in request.session.items for make_job in needs(item))
+        dict.fromkeys(
+            make_job
+            for item in request.session.items
+            if not item.get_closest_marker("skip")
+            for make_job in needs(item)
+        )
     )
     runner = builds.BackgroundBuilds([jobs[make_job] for make_job in queue])
     runner.start()
@@ -82,18 +93,52 @@ def background_builds(request, tmp_path_factory) -> Iterator[dict]:
 SHARED_JOBS: list[builds.Job] = []
 
 
+# Each test module's first start and last end (session seconds): the tests
+# run one at a time, in the main thread, beside the background builds.
+MODULE_TIMES: dict[str, list[float]] = {}
+
+
+def pytest_runtest_logstart(nodeid: str, location: tuple) -> None:
+    now = builds.session_seconds()
+    MODULE_TIMES.setdefault(location[0], [now, now])
+
+
+def pytest_runtest_logfinish(nodeid: str, location: tuple) -> None:
+    MODULE_TIMES[location[0]][1] = builds.session_seconds()
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """The shared builds' times: pytest's durations count a build only in the
-    test that first waited for it, and not at all while no test waited."""
+    """The shared builds' times, and the test modules': pytest's durations
+    count a build only in the test that first waited for it, and not at all
+    while no test waited."""
     lines = builds.timeline(SHARED_JOBS)
     if lines:
         terminalreporter.section("shared builds (two at a time in the background)")
         for line in lines:
             terminalreporter.write_line(line)
+    modules = sorted(MODULE_TIMES.items(), key=lambda item: item[1][0])
+    if lines and modules:
+        terminalreporter.section("test modules (one at a time, beside the builds)")
+        for path, (started_at, ended_at) in modules:
+            terminalreporter.write_line(builds.timeline_line(Path(path).stem, started_at, ended_at))
 
 
 def shared_build(background_builds: dict, make_job: Callable[[Path], builds.Job]) -> dict:
     return background_builds["runner"].outcome(background_builds["jobs"][make_job])
+
+
+def shared_build_fixture(make_job: Callable[[Path], builds.Job]) -> Callable:
+    """A session fixture, `<job name>_build`, for a build a test module
+    defines (e.g. a landing folder it edits), made in the background like
+    the builds above. Assign it to a name in that module."""
+    name = make_job.__name__.removesuffix("_job") + "_build"
+    BUILD_FIXTURES[name] = make_job
+
+    @pytest.fixture(scope="session", name=name)
+    def build(background_builds) -> dict:
+        return shared_build(background_builds, make_job)
+
+    return build
 
 
 def run_cli(arguments: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
@@ -176,6 +221,26 @@ def deliveries_build(background_builds) -> dict:
     late trial logins with a shortened trial, each refreshed incrementally,
     and a full refresh of the same files (builds.deliveries_job)."""
     return shared_build(background_builds, builds.deliveries_job)
+
+
+@pytest.fixture(scope="session")
+def xs_build(background_builds) -> dict:
+    """The XS demo (seed 11, clean) built once as of 2026-06-30 (builds.xs_job)."""
+    return shared_build(background_builds, builds.xs_job)
+
+
+@pytest.fixture(scope="session")
+def spark_handmade_build(background_builds) -> dict:
+    """The hand-made landing folder as of 2025-06-30 built on Spark
+    (B2B_OPS_TARGET=spark, builds.spark_handmade_job)."""
+    build = shared_build(background_builds, builds.spark_handmade_job)
+    return {**build, "stdout": build["results"][-1].stdout}
+
+
+@pytest.fixture(scope="session")
+def spark_xs_build(background_builds) -> dict:
+    """The XS demo of xs_build built on Spark (builds.spark_xs_job)."""
+    return shared_build(background_builds, builds.spark_xs_job)
 
 
 @pytest.fixture(scope="session")

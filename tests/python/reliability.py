@@ -49,6 +49,10 @@ if LEVEL not in SCALES:
 SCALE = SCALES[LEVEL]
 DEMO_AS_OF = dt.date(2026, 6, 30)
 DEMO_SEED = 42
+# The shared build reference_build reads at this level, named in each
+# module's marks so the background makes it (conftest.needs) instead of the
+# first test that asks for it.
+REFERENCE_FIXTURES = ["handmade_build"] if SCALE.demo_size is None else []
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import HANDMADE_AS_OF, HANDMADE_LANDING, query, refresh
-
-pytestmark = pytest.mark.slow
+import builds
+from conftest import HANDMADE_AS_OF, HANDMADE_LANDING, query, shared_build_fixture
 
 
 def blank_created_at(accounts_csv: Path, account_id: str) -> None:
@@ -40,22 +39,33 @@ def append_row(csv_file: Path, row: str) -> None:
     csv_file.write_text(csv_file.read_text().rstrip("\n") + "\n" + row + "\n")
 
 
-@pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("no_silent_loss")
+def no_silent_loss_job(root: Path) -> builds.Job:
+    """The hand-made fixture with the two changes above, built as of 2025-06-30."""
     landing = root / "landing"
-    shutil.copytree(HANDMADE_LANDING, landing)
-    blank_created_at(landing / "crm" / "accounts.csv", "acc_3")
-    append_row(
-        landing / "billing" / "subscriptions.csv",
-        "sub_6,acc_6,core_platform,starter,1000,USD,2025-06-01,",
-    )
-    append_row(
-        landing / "billing" / "invoices.csv",
-        "inv_7,acc_6,sub_6,2025-06-01T00:00:00Z,1000,USD,paid,2025-06-02T00:00:00Z",
-    )
-    refresh(landing, HANDMADE_AS_OF, root / "w.duckdb")
-    return root / "w.duckdb"
+
+    def write_landing() -> None:
+        shutil.copytree(HANDMADE_LANDING, landing)
+        blank_created_at(landing / "crm" / "accounts.csv", "acc_3")
+        append_row(
+            landing / "billing" / "subscriptions.csv",
+            "sub_6,acc_6,core_platform,starter,1000,USD,2025-06-01,",
+        )
+        append_row(
+            landing / "billing" / "invoices.csv",
+            "inv_7,acc_6,sub_6,2025-06-01T00:00:00Z,1000,USD,paid,2025-06-02T00:00:00Z",
+        )
+
+    warehouse = root / "w.duckdb"
+    step = builds.build_step(landing, HANDMADE_AS_OF, warehouse)
+    return builds.Job("no_silent_loss", [step], {"warehouse": warehouse}, prepare=write_landing)
+
+
+no_silent_loss_build = shared_build_fixture(no_silent_loss_job)
+
+
+@pytest.fixture(scope="module")
+def warehouse(no_silent_loss_build) -> Path:
+    return no_silent_loss_build["warehouse"]
 
 
 def test_a_blank_created_at_keeps_the_account_with_the_field_null(warehouse):

@@ -23,7 +23,11 @@ import reliability
 from b2b_ops.settings import PROJECT_DIR
 from reliability import Build
 
-pytestmark = [pytest.mark.slow, pytest.mark.reliability]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.reliability,
+    pytest.mark.usefixtures(*reliability.REFERENCE_FIXTURES),
+]
 
 EMAIL_LIKE = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 PHONE_LIKE = re.compile(r"\+\d{1,3}[-.\s]?\(?\d{2,4}\)?[-.\s]?\d{3,4}|\(\d{3}\)\s?\d{3}-\d{4}")

@@ -18,7 +18,11 @@ import pytest
 import reliability
 from reliability import Build
 
-pytestmark = [pytest.mark.slow, pytest.mark.reliability]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.reliability,
+    pytest.mark.usefixtures(*reliability.REFERENCE_FIXTURES),
+]
 
 # A file bigger than this is past the header check's first read, so a bad
 # byte after it is only met when the refresh reads the whole file.

@@ -36,7 +36,11 @@ from b2b_ops.settings import PROJECT_DIR
 from conftest import CLI
 from reliability import SCALE, Build
 
-pytestmark = [pytest.mark.slow, pytest.mark.reliability]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.reliability,
+    pytest.mark.usefixtures(*reliability.REFERENCE_FIXTURES),
+]
 
 # Each stage: a line of the refresh's progress printed when the stage is under
 # way (dbt: a quarter of its models built, so dbt itself is running), and the

@@ -13,14 +13,12 @@ invoices inv_1 .. inv_6 and a repeated inv_6."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
+import builds
 from b2b_ops.settings import PROJECT_DIR
-from conftest import HANDMADE_AS_OF, HANDMADE_LANDING, query, refresh
-
-pytestmark = pytest.mark.slow
+from conftest import HANDMADE_AS_OF, HANDMADE_LANDING, query, shared_build_fixture
 
 
 def mart_names() -> set[str]:
@@ -32,14 +30,31 @@ def mart_names() -> set[str]:
     return {model.stem for model in models}
 
 
-def sparse_landing(root: Path, tables: list[str]) -> Path:
-    """A landing folder holding only these of the hand-made fixture's files (system/table)."""
-    landing = root / "landing"
-    for table in tables:
-        target = landing / f"{table}.csv"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(HANDMADE_LANDING / f"{table}.csv", target)
-    return landing
+def sparse_landing_job(name: str, tables: list[str]) -> Callable[[Path], builds.Job]:
+    """The build of a landing folder holding only these of the hand-made
+    fixture's files (system/table), as of 2025-06-30."""
+
+    def make_job(root: Path) -> builds.Job:
+        landing = root / "landing"
+
+        def write_landing() -> None:
+            for table in tables:
+                target = landing / f"{table}.csv"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(HANDMADE_LANDING / f"{table}.csv", target)
+
+        warehouse = root / "w.duckdb"
+        step = builds.build_step(landing, HANDMADE_AS_OF, warehouse)
+        return builds.Job(name, [step], {"warehouse": warehouse}, prepare=write_landing)
+
+    make_job.__name__ = f"{name}_job"
+    return make_job
+
+
+accounts_and_invoices_build = shared_build_fixture(
+    sparse_landing_job("accounts_and_invoices", ["crm/accounts", "billing/invoices"])
+)
+accounts_only_build = shared_build_fixture(sparse_landing_job("accounts_only", ["crm/accounts"]))
 
 
 def published_marts(published: Path) -> set[str]:
@@ -50,11 +65,11 @@ def published_marts(published: Path) -> set[str]:
     return {table for (table,) in rows}
 
 
-def test_accounts_and_invoices_only_build_every_mart_and_publish(tmp_path):
-    landing = sparse_landing(tmp_path, ["crm/accounts", "billing/invoices"])
-    result = refresh(landing, HANDMADE_AS_OF, tmp_path / "w.duckdb")
+def test_accounts_and_invoices_only_build_every_mart_and_publish(accounts_and_invoices_build):
+    warehouse = accounts_and_invoices_build["warehouse"]
+    [result] = accounts_and_invoices_build["results"]
     assert "12 files absent, read as empty" in result.stderr
-    published = tmp_path / "published" / "b2b_ops.duckdb"
+    published = warehouse.parent / "published" / "b2b_ops.duckdb"
     assert published_marts(published) == mart_names()
 
     # The invoices name subscriptions, but no subscriptions file landed: a
@@ -62,7 +77,7 @@ def test_accounts_and_invoices_only_build_every_mart_and_publish(tmp_path):
     # six invoices are staged; only the repeated inv_6 is quarantined, with
     # acc_6's unparseable row: 14 landed = 12 staged + 2 quarantined.
     assert query(
-        tmp_path / "w.duckdb",
+        warehouse,
         "select source_table, record_key, quarantine_reason from quarantine.quarantined_rows "
         "order by source_table",
     ) == [
@@ -93,16 +108,15 @@ def test_accounts_and_invoices_only_build_every_mart_and_publish(tmp_path):
     assert query(published, "select count(*) from marts.account_segments") == [(3,)]
 
 
-def test_accounts_only_build_every_mart_and_publish(tmp_path):
+def test_accounts_only_build_every_mart_and_publish(accounts_only_build):
     # With only the CRM's accounts nobody pays, so the segmentation has no
     # customer to cluster and must still write a valid, typed table that
     # account_segments' contract accepts, and the refresh must publish.
-    landing = sparse_landing(tmp_path, ["crm/accounts"])
-    result = refresh(landing, HANDMADE_AS_OF, tmp_path / "w.duckdb")
+    [result] = accounts_only_build["results"]
     assert "no customer to cluster" in result.stderr
     assert "13 files absent, read as empty" in result.stderr
     assert "Account segments: none (no customer to cluster)" in result.stdout
-    published = tmp_path / "published" / "b2b_ops.duckdb"
+    published = accounts_only_build["warehouse"].parent / "published" / "b2b_ops.duckdb"
     assert published_marts(published) == mart_names()
     assert query(published, "select count(*) from marts.account_segments") == [(0,)]
     # acc_1 .. acc_5 (acc_6's only row is quarantined), all prospects.

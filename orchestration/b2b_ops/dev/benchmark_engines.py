@@ -104,7 +104,8 @@ def failures(rows: list[SizeComparison]) -> list[str]:
 
 def stage_table(size: str, duckdb: dict[str, str], spark: dict[str, str]) -> str:
     """Dagster's steps of the full refresh at `size` on both engines, in the
-    order DuckDB ran them (a step only one engine ran shows "-" for the other)."""
+    order they finished on DuckDB (a step only one engine ran shows "-" for
+    the other)."""
     lines = [
         f"| full refresh {size}: Dagster step | DuckDB | Spark |",
         "| --- | --- | --- |",

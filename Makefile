@@ -71,7 +71,7 @@ ui: setup ## the Dagster UI on 127.0.0.1 (port UI_PORT, else 3000) with the proj
 	$(BIN)/dagster dev -m b2b_ops.definitions -h 127.0.0.1 $(if $(UI_PORT),-p $(UI_PORT))
 
 # BENCHMARK_ARGS="--workdir DIR [--skip-generate]" keeps (and reuses) the data.
-# ENGINE=spark: the full refresh on DuckDB and on Spark at each size from S up to SIZE.
+# ENGINE=spark: the full refresh on DuckDB and on Spark at each size from XS up to SIZE.
 benchmark: setup $(if $(filter spark,$(ENGINE)),setup-spark) ## the floor, a full and a daily refresh at SIZE, the daily one at S: times, memory, ratios (ENGINE=spark: DuckDB and Spark side by side)
 	$(BIN)/python -m b2b_ops.dev.benchmark $(if $(SIZE),--size $(SIZE)) $(if $(ENGINE),--engine $(ENGINE)) $(BENCHMARK_ARGS)
 

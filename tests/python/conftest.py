@@ -60,10 +60,39 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if needs(item):
             item.add_marker(pytest.mark.slow)
     # The modules that use no shared build run first, while the background
-    # makes the shared ones; a module stays in one piece (its fixtures are
-    # set up once).
-    late = {item.module for item in items if needs(item)}
-    items.sort(key=lambda item: item.module in late)
+    # makes the shared ones; then the modules in the order the background
+    # finishes their builds (BUILD_PRIORITY). A module stays in one piece
+    # (its fixtures are set up once).
+    last_build: dict = {}
+    for item in items:
+        ranks = [build_rank(make_job) for make_job in needs(item)]
+        last_build[item.module] = max([last_build.get(item.module, -1), *ranks])
+    items.sort(key=lambda item: last_build[item.module])
+
+
+# The order the background makes the builds in: the Spark builds of make
+# test-spark (the longest), then the hand-made build, which most slow tests
+# read and which have much work of their own to do while the others build,
+# then the longest, and the two the BI test needs. A build a module defines
+# comes after these.
+BUILD_PRIORITY: list[Callable[[Path], builds.Job]] = [
+    builds.spark_xs_job,
+    builds.spark_handmade_job,
+    builds.handmade_job,
+    builds.deliveries_job,
+    builds.health_job,
+    builds.superset_job,
+    builds.fresh_clone_job,
+    builds.demo_job,
+    builds.demo_m_job,
+    builds.xs_job,
+]
+
+
+def build_rank(make_job: Callable[[Path], builds.Job]) -> int:
+    if make_job in BUILD_PRIORITY:
+        return BUILD_PRIORITY.index(make_job)
+    return len(BUILD_PRIORITY)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -74,14 +103,13 @@ def background_builds(request, tmp_path_factory) -> Iterator[dict]:
         for make_job in BUILD_FIXTURES.values()
     }
     # A skipped test's builds are not made (make test skips the Spark tests).
-    queue = list(
-        dict.fromkeys(
-            make_job
-            for item in request.session.items
-            if not item.get_closest_marker("skip")
-            for make_job in needs(item)
-        )
+    needed = dict.fromkeys(
+        make_job
+        for item in request.session.items
+        if not item.get_closest_marker("skip")
+        for make_job in needs(item)
     )
+    queue = sorted(needed, key=build_rank)
     runner = builds.BackgroundBuilds([jobs[make_job] for make_job in queue])
     runner.start()
     SHARED_JOBS.extend(jobs.values())

@@ -58,9 +58,9 @@ def test_the_stage_table_puts_both_engines_steps_side_by_side():
 
 @pytest.mark.parametrize(
     ("size", "sizes"),
-    [("XS", ["XS"]), ("S", ["S"]), ("M", ["S", "M"]), ("L", ["S", "M", "L"])],
+    [("XS", ["XS"]), ("S", ["XS", "S"]), ("M", ["XS", "S", "M"]), ("L", ["XS", "S", "M", "L"])],
 )
-def test_the_comparison_runs_every_size_from_s_up_to_the_size_asked(size, sizes):
+def test_the_comparison_runs_every_size_from_xs_up_to_the_size_asked(size, sizes):
     assert benchmark.sizes_up_to(size) == sizes
 
 

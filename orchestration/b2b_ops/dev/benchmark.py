@@ -15,7 +15,7 @@ process tree (b2b_ops.dev.measured_run):
 4. the same full and daily refresh at S.
 
 `--engine spark` (make benchmark ENGINE=spark SIZE=M) compares the engines
-instead: for each size from S up to SIZE (S, M), on the same generated
+instead: for each size from XS up to SIZE (XS, S, M), on the same generated
 files, the full refresh on DuckDB and the full refresh on Spark
 (B2B_OPS_TARGET=spark, its warehouse and Spark folder under DIR/<size>/
 warehouse-spark/), then one table of both engines' time and peak memory,
@@ -335,10 +335,10 @@ def duckdb_benchmark(workdir: Path, arguments: argparse.Namespace) -> str:
 
 
 def sizes_up_to(size: str) -> list[str]:
-    """The sizes from S up to `size` (S, M, L), or `size` alone below S."""
+    """The sizes from XS up to `size`: the growth curve starts where the
+    fixed cost of a refresh is most of it."""
     order = list(SIZES)
-    last = order.index(size)
-    return order[min(order.index(SMALL), last) : last + 1]
+    return order[: order.index(size) + 1]
 
 
 def attempt_full_refresh(data: Data, size: str, as_of: str, engine: str) -> Outcome:
@@ -423,7 +423,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         "--engine",
         default=DUCKDB,
         choices=[DUCKDB, SPARK],
-        help="spark: the full refresh on DuckDB and on Spark at each size from S up to --size",
+        help="spark: the full refresh on DuckDB and on Spark at each size from XS up to --size",
     )
     arguments = parser.parse_args(argv)
     if arguments.skip_generate and arguments.workdir is None:
@@ -438,7 +438,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = arguments.workdir or Path(tempfile.mkdtemp(prefix="b2b-ops-benchmark-"))
     try:
         if arguments.engine == SPARK:
-            # The full refresh on DuckDB and on Spark at each size from S up to SIZE.
+            # The full refresh on DuckDB and on Spark at each size from XS up to SIZE.
             rows = [
                 compare_size(Data(workdir / size), size, arguments)
                 for size in sizes_up_to(arguments.size)

@@ -1,6 +1,6 @@
 """The tables of `make benchmark ENGINE=spark`: DuckDB and Spark side by side.
 
-For each size from S up to SIZE the benchmark (b2b_ops.dev.benchmark) times
+For each size from XS up to SIZE the benchmark (b2b_ops.dev.benchmark) times
 a full refresh on each engine on the same generated files. This module only
 renders what it measured, so a test can check the arithmetic without a build:
 

@@ -65,7 +65,7 @@ def test_unset_variables_take_the_defaults(clean_environment):
     assert settings.landing_path == PROJECT_DIR / "data" / "demo" / "landing"
     assert settings.published_path == PROJECT_DIR / "warehouse" / "published" / "b2b_ops.duckdb"
     assert settings.as_of == dt.datetime.now(dt.UTC).date()
-    assert settings.duckdb_memory_limit == "3GB"
+    assert settings.duckdb_memory_limit == "2.5GB"
     assert settings.threads == os.cpu_count()
     assert settings.temp_directory == PROJECT_DIR / "warehouse" / "b2b_ops.duckdb.tmp"
     assert not settings.is_verbose
@@ -87,7 +87,7 @@ def test_set_variables_are_env_vars_read_when_resolved(clean_environment, tmp_pa
         "churn_no_login_days": 15,
         "as_of_date": "2025-06-30",
         "b2b_ops_warehouse": str(tmp_path / "w.duckdb"),
-        "b2b_ops_duckdb_memory_limit": "3GB",
+        "b2b_ops_duckdb_memory_limit": "2.5GB",
         "b2b_ops_duckdb_threads": str(os.cpu_count()),
         "b2b_ops_duckdb_temp_dir": str(tmp_path / "w.duckdb.tmp"),
     }

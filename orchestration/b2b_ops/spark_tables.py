@@ -18,6 +18,7 @@ Spark's Derby metastore admits one JVM at a time: only dbt opens it.
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 from pathlib import Path
 
@@ -45,6 +46,21 @@ def exported_columns(columns: list[tuple[str, str]]) -> str:
         else quoted(column)
         for column, data_type in columns
     )
+
+
+def spark_missing() -> str | None:
+    """What the spark target lacks on this machine (the spark extra or
+    Java), or None: for the Spark tests' skip and the engine benchmark."""
+    if (
+        importlib.util.find_spec("pyspark") is None
+        or importlib.util.find_spec("dbt.adapters.spark") is None
+    ):
+        return (
+            "the spark extra is not installed: run make setup-spark (pip install -e '.[dev,spark]')"
+        )
+    if shutil.which("java") is None:
+        return "Java is not installed: Spark needs Java 17 or 21 (Debian: apt-get install openjdk-17-jre-headless)"
+    return None
 
 
 def export_schema(

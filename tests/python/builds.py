@@ -17,9 +17,7 @@ queued (e.g. through request.getfixturevalue) is made on the spot.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -177,6 +175,12 @@ def demo_m_job(root: Path) -> Job:
     )
 
 
+def xs_generate_step(root: Path) -> Step:
+    """The XS demo (seed 11, clean, data up to XS_AS_OF) into root/landing:
+    the health test's data, and the XS parity test's on both engines."""
+    return generate_step("XS", 11, XS_AS_OF, root, 0.0)
+
+
 def health_job(root: Path) -> Job:
     """The XS demo (seed 11, clean) built as of EARLY_AS_OF and as of XS_AS_OF."""
     paths = {"truth": root / "ground_truth", "early": root / "early.duckdb"}
@@ -185,7 +189,7 @@ def health_job(root: Path) -> Job:
     return Job(
         "health",
         [
-            generate_step("XS", 11, XS_AS_OF, root, 0.0),
+            xs_generate_step(root),
             build_step(landing, EARLY_AS_OF, paths["early"]),
             build_step(landing, XS_AS_OF, paths["late"]),
         ],
@@ -263,46 +267,30 @@ def xs_job(root: Path) -> Job:
     return Job(
         "xs",
         [
-            generate_step("XS", 11, XS_AS_OF, root, 0.0),
+            xs_generate_step(root),
             build_step(paths["landing"], XS_AS_OF, paths["warehouse"]),
         ],
         paths,
     )
 
 
-def missing_spark_requirement() -> str | None:
-    """Why the Spark tests cannot run here, or None."""
-    if (
-        importlib.util.find_spec("pyspark") is None
-        or importlib.util.find_spec("dbt.adapters.spark") is None
-    ):
-        return (
-            "the spark extra is not installed: run make setup-spark (pip install -e '.[dev,spark]')"
-        )
-    if shutil.which("java") is None:
-        return "Java is not installed: Spark needs Java 17 or 21 (Debian: apt-get install openjdk-17-jre-headless)"
-    return None
-
-
-def spark_build_step(landing: Path, as_of: dt.date, root: Path) -> Step:
-    """`b2b-ops build` with B2B_OPS_TARGET=spark into root (its Spark folder root/spark)."""
-    return build_step(landing, as_of, root / "w.duckdb", B2B_OPS_TARGET="spark", TZ="UTC")
-
-
 def spark_build_paths(root: Path) -> dict[str, Path]:
     """Where a Spark build into root writes: the DuckDB file (landing, the
-    views over Spark's tables), Spark's folder and the published copy."""
-    return {
-        "warehouse": root / "w.duckdb",
-        "spark": root / "spark",
-        "published": root / "published",
-    }
+    views over Spark's tables; the published copy beside it) and Spark's
+    folder (by default beside the DuckDB file)."""
+    return {"warehouse": root / "w.duckdb", "spark": root / "spark"}
+
+
+def spark_build_step(landing: Path, as_of: dt.date, warehouse: Path) -> Step:
+    """`b2b-ops build` with B2B_OPS_TARGET=spark into warehouse."""
+    return build_step(landing, as_of, warehouse, B2B_OPS_TARGET="spark", TZ="UTC")
 
 
 def spark_handmade_job(root: Path) -> Job:
     """The hand-made landing folder as of 2025-06-30 (as handmade_job) on Spark."""
     paths = spark_build_paths(root)
-    return Job("spark_handmade", [spark_build_step(HANDMADE_LANDING, HANDMADE_AS_OF, root)], paths)
+    step = spark_build_step(HANDMADE_LANDING, HANDMADE_AS_OF, paths["warehouse"])
+    return Job("spark_handmade", [step], paths)
 
 
 def spark_xs_job(root: Path) -> Job:
@@ -311,10 +299,7 @@ def spark_xs_job(root: Path) -> Job:
     paths = spark_build_paths(root)
     return Job(
         "spark_xs",
-        [
-            generate_step("XS", 11, XS_AS_OF, root, 0.0),
-            spark_build_step(root / "landing", XS_AS_OF, root),
-        ],
+        [xs_generate_step(root), spark_build_step(root / "landing", XS_AS_OF, paths["warehouse"])],
         paths,
     )
 

@@ -17,6 +17,7 @@ import pytest
 
 import builds
 from b2b_ops.settings import PROJECT_DIR
+from b2b_ops.spark_tables import spark_missing
 from builds import CLI, DEMO_AS_OF, HANDMADE_AS_OF, HANDMADE_LANDING, cli_environment
 
 __all__ = ["CLI", "DEMO_AS_OF", "HANDMADE_AS_OF", "HANDMADE_LANDING", "PROJECT_DIR"]
@@ -50,7 +51,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if "spark" not in (config.option.markexpr or ""):
         skip_spark = "a Spark test: run it with make test-spark"
     else:
-        skip_spark = builds.missing_spark_requirement()
+        skip_spark = spark_missing()
     if skip_spark:
         for item in items:
             if item.get_closest_marker("spark"):

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib.util
 import json
 import os
 import re
@@ -59,6 +58,7 @@ from b2b_ops.dev.benchmark_engines import (
     stage_table,
 )
 from b2b_ops.dev.measured_run import Measurement, StepFailedError, run_measured
+from b2b_ops.spark_tables import spark_missing
 
 # The daily refresh at SIZE is compared with the same refresh at this size.
 SMALL = "S"
@@ -391,15 +391,6 @@ def engine_report(workdir: Path, arguments: argparse.Namespace, rows: list[SizeC
     lines += [f"benchmark: full refresh on DuckDB and on Spark, {description}", ""]
     lines += [comparison_table(rows), "", SPARK_DAILY_NOTE, *failures(rows)]
     return "\n".join(lines)
-
-
-def spark_missing() -> str | None:
-    """What the spark target lacks on this machine, if anything."""
-    if importlib.util.find_spec("pyspark") is None:
-        return "the Spark extra is not installed: run make setup-spark"
-    if shutil.which("java") is None:
-        return "Java is not on the PATH: Spark needs Java 17 or 21 (make java installs it as root)"
-    return None
 
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
